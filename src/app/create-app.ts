@@ -1,0 +1,53 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Knex } from 'knex';
+import type { Config } from '../config/index.js';
+import { createDb, migrateLatest } from '../db/knex.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
+import type { Deps } from './deps.js';
+
+/** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
+export interface App extends Deps {
+  verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
+  /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
+  redis: Redis | null;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  logger?: Logger;
+  now?: () => number;
+  /** Where Redis is: the operator's REDIS_URL or the self-started local server. Null: run without Redis. */
+  redis?: RedisOptions | string | null;
+  /** Run pending migrations first (default true). */
+  migrate?: boolean;
+  db?: Knex;
+}
+
+export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const db = opts.db ?? createDb(config.database);
+  if (opts.migrate !== false) await migrateLatest(db);
+  const deps: Deps = { config, db, logger, now: opts.now ?? Date.now };
+  const redisOpt = opts.redis === undefined ? (config.redisUrl ?? null) : opts.redis;
+  const redis =
+    redisOpt === null
+      ? null
+      : typeof redisOpt === 'string'
+        ? new Redis(redisOpt, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+        : new Redis({ ...redisOpt, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const app: App = {
+    ...deps,
+    verifyApiKey: createApiKeyVerifier(deps),
+    redis,
+    async close() {
+      for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      if (!opts.db) await db.destroy();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * Every setting partnerdesk reads, parsed once at boot. Nothing outside src/config touches process.env:
+ * the composition root passes this object down, and tests build their own.
+ */
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+export const ConfigSchema = z
+  .object({
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: optionalString,
+    REDIS_URL: optionalString,
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_API_ROOT: optionalString,
+    TELEGRAM_WEBHOOK_SECRET: optionalString,
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_API_URL: optionalString,
+    SLACK_MANAGER_CHANNEL: optionalString,
+    SLACK_MANAGER_USERS: optionalString,
+    SMTP_URL: optionalString,
+    MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
+    POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    REFERRAL_RATE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+    SEED_DEMO: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.DATABASE_URL && !/^(postgres|postgresql):\/\//.test(c.DATABASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'must start with postgres:// (leave it unset for the embedded SQLite database)',
+      });
+    }
+    if (c.REDIS_URL && !/^rediss?:\/\//.test(c.REDIS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'must start with redis:// or rediss:// (leave it unset to let partnerdesk start its own Redis)',
+      });
+    }
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+type Env = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  dataDir: string;
+  database: { client: 'sqlite'; filename: string } | { client: 'pg'; url: string };
+  redisUrl: string | undefined;
+  http: { host: string; port: number };
+  publicUrl: string;
+  telegram: { token: string; apiRoot: string | undefined; webhookSecret: string | undefined } | undefined;
+  slack:
+    | {
+        botToken: string;
+        signingSecret: string | undefined;
+        appToken: string | undefined;
+        apiUrl: string | undefined;
+        managerChannel: string | undefined;
+        managerUsers: string[];
+      }
+    | undefined;
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  postbacks: { allowPrivateNetworks: boolean };
+  logLevel: Env['LOG_LEVEL'];
+  /** Share of a referred partner's payout credited to the referrer, in basis points (500 = 5 %). */
+  referralRateBp: number;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Builds a Config from an env-like record; throws ConfigError with one line per bad variable. */
+export function buildConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    database: e.DATABASE_URL
+      ? { client: 'pg', url: e.DATABASE_URL }
+      : { client: 'sqlite', filename: path.join(dataDir, 'partnerdesk.sqlite') },
+    redisUrl: e.REDIS_URL,
+    http: { host: e.HOST, port: e.PORT },
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
+      : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+          managerChannel: e.SLACK_MANAGER_CHANNEL,
+          managerUsers: (e.SLACK_MANAGER_USERS ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : undefined,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    postbacks: { allowPrivateNetworks: e.POSTBACK_ALLOW_PRIVATE_NETWORKS },
+    logLevel: e.LOG_LEVEL,
+    referralRateBp: Math.round(e.REFERRAL_RATE_PERCENT * 100),
+    seedDemo: e.SEED_DEMO,
+  };
+}
+
+/** Reads `.env` (if present) under the real environment, which wins, and builds the Config. */
+export function loadConfig(cwd: string = process.cwd()): Config {
+  const file = path.join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return buildConfig({ ...fromFile, ...process.env });
+}
+
+/** For the test helpers and the CLI: the few raw variables that are not application settings. */
+export function readRawEnv(name: string): string | undefined {
+  return process.env[name];
+}

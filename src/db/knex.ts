@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Config } from '../config/index.js';
+
+export type Db = Knex;
+
+/** Our timestamps are bigint epoch milliseconds; far below 2^53, so JS numbers hold them exactly. */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+/** SUM() over bigint is numeric in PostgreSQL; our sums are integer minor units well below 2^53. */
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export function isSqlite(db: Knex): boolean {
+  return db.client.config.client === 'sqlite3';
+}
+
+export function knexConfig(database: Config['database']): Knex.Config {
+  const migrations = { directory: MIGRATIONS_DIR, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  if (database.client === 'pg') {
+    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
+  }
+  return {
+    client: 'sqlite3',
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    // One connection: SQLite has one writer anyway, and a single connection keeps transactions serial
+    // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+    migrations,
+  };
+}
+
+export function createDb(database: Config['database']): Knex {
+  if (database.client === 'sqlite' && database.filename !== ':memory:') {
+    mkdirSync(path.dirname(database.filename), { recursive: true });
+  }
+  return knexFactory(knexConfig(database));
+}
+
+export async function migrateLatest(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+/** Is this a unique-constraint violation (SQLite or PostgreSQL)? Used to turn races into duplicates. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? '');
+}

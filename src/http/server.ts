@@ -1,0 +1,42 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { App } from '../app/create-app.js';
+import { errorBody, makeErrorHandler } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { conversionsApiRoutes } from './routes/conversions-api.js';
+import { costsApiRoutes } from './routes/costs-api.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { postbackRoutes } from './routes/postback.js';
+import { reportApiRoutes } from './routes/report-api.js';
+import { trackingRoutes } from './routes/tracking.js';
+
+/** Builds the HTTP server around an App; routes are thin: parse, call a use case, shape the answer. */
+export async function buildServer(app: App): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: app.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request logs at info would cost more than a tracking redirect itself; errors are still logged.
+    disableRequestLogging: true,
+    bodyLimit: 5 * 1024 * 1024,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  await server.register(formbody);
+  server.setErrorHandler(makeErrorHandler(app.logger.child({ component: 'http' })));
+  server.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /docs`)),
+  );
+  await server.register(healthRoutes, { app });
+  await server.register(docsRoutes, { app });
+  await server.register(trackingRoutes, { app });
+  await server.register(postbackRoutes, { app });
+  await server.register(conversionsApiRoutes, { app, prefix: '/api/v1' });
+  await server.register(costsApiRoutes, { app, prefix: '/api/v1' });
+  await server.register(reportApiRoutes, { app, prefix: '/api/v1' });
+  await server.register(adminRoutes, { app, prefix: '/api/v1' });
+  return server;
+}
+
+export interface RouteOptions {
+  app: App;
+}
