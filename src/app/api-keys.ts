@@ -18,7 +18,8 @@ export async function createApiKey(
 ): Promise<{ id: number; key: string; prefix: string }> {
   const key = `pd_${randomBytes(24).toString('base64url')}`;
   const prefix = key.slice(0, 10);
-  const [row] = await deps.db('api_keys')
+  const [row] = await deps
+    .db('api_keys')
     .insert({
       name: input.name,
       key_hash: hashApiKey(key),
@@ -57,7 +58,8 @@ export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
     const p: ApiPrincipal = { keyId: row.id, name: row.name, role: row.role, partnerId: row.partner_id ?? null };
     cache.set(hash, { p, until: now + ttlMs });
     // Best effort: a lost last_used_at is harmless, so it is not awaited on the request path.
-    deps.db('api_keys')
+    deps
+      .db('api_keys')
       .where({ id: row.id })
       .update({ last_used_at: now })
       .catch(() => {});

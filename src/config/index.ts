@@ -1,2 +1,2 @@
-export { buildConfig, ConfigError, loadConfig, readRawEnv } from './config.js';
 export type { Config } from './config.js';
+export { buildConfig, ConfigError, loadConfig, readRawEnv } from './config.js';

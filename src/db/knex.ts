@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { migrations } from '../../migrations/index.js';
 import type { Config } from '../config/index.js';
 
 export type Db = Knex;
@@ -12,16 +12,24 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** SUM() over bigint is numeric in PostgreSQL; our sums are integer minor units well below 2^53. */
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const m = migrations[name];
+    if (!m) throw new Error(`unknown migration ${name}`);
+    return m;
+  },
+};
 
 export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }
 
 export function knexConfig(database: Config['database']): Knex.Config {
-  const migrations = { directory: MIGRATIONS_DIR, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  const migrationsConfig = { migrationSource, tableName: 'knex_migrations' };
   if (database.client === 'pg') {
-    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
+    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations: migrationsConfig };
   }
   return {
     client: 'sqlite3',
@@ -32,14 +40,17 @@ export function knexConfig(database: Config['database']): Knex.Config {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
+      afterCreate(
+        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+        done: (err: Error | null, c: unknown) => void,
+      ) {
         conn.exec(
           'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
           (err) => done(err, conn),
         );
       },
     },
-    migrations,
+    migrations: migrationsConfig,
   };
 }
 
@@ -58,5 +69,5 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
 /** Is this a unique-constraint violation (SQLite or PostgreSQL)? Used to turn races into duplicates. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? '');
+  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
 }

@@ -146,7 +146,9 @@ async function upsert(
   rows: Map<string, { key: Record<string, string | number>; m: Metrics }>,
   conflict: string[],
 ): Promise<void> {
-  const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => ({ ...v.key, ...v.m }));
+  const sorted = [...rows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, v]) => ({ ...v.key, ...v.m }));
   const merge: Record<string, Knex.Raw> = {};
   for (const c of METRIC_COLUMNS) merge[c] = trx.raw(`??.?? + excluded.??`, [table, c, c]);
   for (let i = 0; i < sorted.length; i += CHUNK) {

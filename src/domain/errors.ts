@@ -34,6 +34,11 @@ export const conflict = (code: string, message: string, field?: string) =>
 export class ValidationError extends AppError {
   constructor(readonly issues: { field: string; message: string }[]) {
     const first = issues[0] ?? { field: '', message: 'invalid input' };
-    super('invalid', 'validation_failed', first.field ? `${first.field}: ${first.message}` : first.message, first.field);
+    super(
+      'invalid',
+      'validation_failed',
+      first.field ? `${first.field}: ${first.message}` : first.message,
+      first.field,
+    );
   }
 }

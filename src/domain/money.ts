@@ -10,7 +10,18 @@ export interface Money {
 }
 
 /** Minor units per major unit. Currencies missing here have two decimals, which covers the common ones. */
-const EXPONENT: Record<string, number> = { JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, HUF: 2, BHD: 3, KWD: 3, OMR: 3, TND: 3 };
+const EXPONENT: Record<string, number> = {
+  JPY: 0,
+  KRW: 0,
+  VND: 0,
+  CLP: 0,
+  ISK: 0,
+  HUF: 2,
+  BHD: 3,
+  KWD: 3,
+  OMR: 3,
+  TND: 3,
+};
 
 export function currencyExponent(currency: string): number {
   return EXPONENT[currency] ?? 2;
@@ -30,7 +41,8 @@ export function parseMoney(raw: unknown, field: string, currency = 'USD'): numbe
   const exp = currencyExponent(currency);
   const example = exp === 0 ? '1250' : exp === 3 ? '12.500' : '12.50';
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) throw invalid('invalid_amount', `${field} must be a decimal like ${example}, got ${raw}`, field);
+    if (!Number.isFinite(raw))
+      throw invalid('invalid_amount', `${field} must be a decimal like ${example}, got ${raw}`, field);
     raw = String(raw);
   }
   if (typeof raw !== 'string') {
@@ -38,7 +50,11 @@ export function parseMoney(raw: unknown, field: string, currency = 'USD'): numbe
   }
   const s = raw.trim();
   if (s.length > 24) {
-    throw invalid('invalid_amount', `${field} is too long to be an amount (${s.length} characters); send it like ${example}`, field);
+    throw invalid(
+      'invalid_amount',
+      `${field} is too long to be an amount (${s.length} characters); send it like ${example}`,
+      field,
+    );
   }
   if (s.startsWith('-')) throw invalid('invalid_amount', `${field} must not be negative, got "${s}"`, field);
   const m = DECIMAL.exec(s);
@@ -106,6 +122,7 @@ export function allocate(total: number, weights: number[]): number[] {
 const CURRENCY = /^[A-Z]{3}$/;
 export function parseCurrency(raw: unknown, field = 'currency'): string {
   const s = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
-  if (!CURRENCY.test(s)) throw invalid('invalid_currency', `${field} must be a 3-letter ISO code like USD or EUR`, field);
+  if (!CURRENCY.test(s))
+    throw invalid('invalid_currency', `${field} must be a 3-letter ISO code like USD or EUR`, field);
   return s;
 }

@@ -13,7 +13,11 @@ export async function authenticate(app: App, req: FastifyRequest): Promise<ApiPr
 export async function requireAdmin(app: App, req: FastifyRequest): Promise<ApiPrincipal> {
   const p = await authenticate(app, req);
   if (p.role !== 'admin') {
-    throw new AppError('forbidden', 'admin_only', 'this endpoint needs an admin API key; partner keys only read their own reports');
+    throw new AppError(
+      'forbidden',
+      'admin_only',
+      'this endpoint needs an admin API key; partner keys only read their own reports',
+    );
   }
   return p;
 }

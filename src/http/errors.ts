@@ -33,7 +33,9 @@ export function makeErrorHandler(logger: Logger) {
       return reply.status(400).send(errorBody('invalid_json', 'the request body is not valid JSON'));
     }
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send(errorBody('body_too_large', 'the request body is too large; send fewer items per request'));
+      return reply
+        .status(413)
+        .send(errorBody('body_too_large', 'the request body is too large; send fewer items per request'));
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply

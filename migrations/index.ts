@@ -1,0 +1,10 @@
+import type { Knex } from 'knex';
+import * as core from './20261124000001_core.js';
+
+/**
+ * Migrations are listed here rather than found by directory scan, so they load the same way under tsx,
+ * vitest and a bundled build. Add each new migration at the end; names are what knex records.
+ */
+export const migrations: Record<string, Knex.Migration> = {
+  '20261124000001_core': core,
+};
