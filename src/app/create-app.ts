@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
 import type { Deps } from './deps.js';
 
@@ -11,6 +12,9 @@ export interface App extends Deps {
   verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
+  metrics: Metrics;
+  /** Registers a shutdown step; steps run in reverse order of registration on close(). */
+  onClose(fn: () => Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     ...deps,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
+    metrics: createMetrics(),
+    onClose: (fn) => closers.push(fn),
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -1,0 +1,40 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/**
+ * One registry per App (no global singleton), scraped at GET /metrics. Counters are bumped where the facts
+ * happen; nothing here queries the database at scrape time, so a scrape stays cheap on large data.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'partnerdesk_process_' });
+  return {
+    registry,
+    clicks: new Counter({ name: 'partnerdesk_clicks_total', help: 'Clicks recorded', registers: [registry] }),
+    clicksRejected: new Counter({
+      name: 'partnerdesk_clicks_rejected_total',
+      help: 'Tracking requests refused (unknown or unapproved campaign/partner)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    conversions: new Counter({
+      name: 'partnerdesk_conversions_total',
+      help: 'Conversions received, by outcome',
+      labelNames: ['outcome'], // created | duplicate | rejected
+      registers: [registry],
+    }),
+    conversionUpdates: new Counter({
+      name: 'partnerdesk_conversion_updates_total',
+      help: 'Conversion status/payout/revenue changes applied',
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'partnerdesk_write_batch_size',
+      help: 'Rows per group-commit transaction',
+      labelNames: ['writer'],
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
