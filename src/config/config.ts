@@ -24,11 +24,22 @@ const optionalString = z
 export const ConfigSchema = z
   .object({
     DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: optionalString,
-    REDIS_URL: optionalString,
+    DATABASE_URL: optionalString.refine((v) => !v || /^(postgres|postgresql):\/\//.test(v), {
+      message: 'must start with postgres:// (leave it unset for the embedded SQLite database)',
+    }),
+    REDIS_URL: optionalString.refine((v) => !v || /^rediss?:\/\//.test(v), {
+      message: 'must start with redis:// or rediss:// (leave it unset to let partnerdesk start its own Redis)',
+    }),
     HOST: z.string().default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+    PORT: z.coerce
+      .number({ message: 'must be a port number like 3000' })
+      .int({ message: 'must be a port number like 3000' })
+      .min(0, { message: 'must be between 0 and 65535' })
+      .max(65535, { message: 'must be between 0 and 65535' })
+      .default(3000),
+    PUBLIC_URL: z
+      .url({ message: 'must be a full URL like https://track.example.com' })
+      .default('http://localhost:3000'),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_API_ROOT: optionalString,
     TELEGRAM_WEBHOOK_SECRET: optionalString,
@@ -42,24 +53,14 @@ export const ConfigSchema = z
     MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
     POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    REFERRAL_RATE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+    REFERRAL_RATE_PERCENT: z.coerce
+      .number({ message: 'must be a percentage like 5 or 2.5' })
+      .min(0, { message: 'must be between 0 and 100' })
+      .max(100, { message: 'must be between 0 and 100' })
+      .default(5),
     SEED_DEMO: bool.default(true),
   })
   .superRefine((c, ctx) => {
-    if (c.DATABASE_URL && !/^(postgres|postgresql):\/\//.test(c.DATABASE_URL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message: 'must start with postgres:// (leave it unset for the embedded SQLite database)',
-      });
-    }
-    if (c.REDIS_URL && !/^rediss?:\/\//.test(c.REDIS_URL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['REDIS_URL'],
-        message: 'must start with redis:// or rediss:// (leave it unset to let partnerdesk start its own Redis)',
-      });
-    }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       ctx.addIssue({
         code: 'custom',
