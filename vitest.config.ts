@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'bots/**/*.test.ts'],
           environment: 'node',
+          // Projects with different maxWorkers must run as separate groups (vitest 4): unit first, it is quick.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -20,6 +22,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file gets its own databases; two workers match the two cores CI has.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
