@@ -1,0 +1,228 @@
+import type { Knex } from 'knex';
+import type { ConversionStatus } from '../../domain/conversion-status.js';
+import type { PayoutRule } from '../../domain/payout-rules.js';
+
+type Q = Knex | Knex.Transaction;
+
+/** What a conversion needs from its click: who, which campaign, and the report dimensions. */
+export interface ClickForConversion {
+  id: number;
+  clickId: string;
+  campaignId: number;
+  partnerId: number;
+  landingId: number | null;
+  country: string;
+  device: string;
+  os: string;
+}
+
+export interface CampaignTerms {
+  id: number;
+  currency: string;
+  /** Ordered by id, so the first is the default type. */
+  rules: PayoutRule[];
+}
+
+export interface ReferralTerms {
+  partnerId: number;
+  referrerId: number | null;
+  /** The referred partner's own rate override, basis points; null: the configured default. */
+  rateBp: number | null;
+}
+
+export interface ConversionRow {
+  id: number;
+  click_row_id: number;
+  partner_id: number;
+  campaign_id: number;
+  type: string;
+  type_key: string;
+  status: ConversionStatus;
+  payout: number;
+  revenue: number;
+  currency: string;
+  txid: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NewConversionRow = Omit<ConversionRow, 'id'>;
+
+/** Rows per multi-row statement: far below SQLite's 32766 bound variables and PostgreSQL's 65535. */
+const CHUNK = 500;
+
+const CLICK_COLUMNS = ['id', 'click_id', 'campaign_id', 'partner_id', 'landing_id', 'country', 'device', 'os'];
+
+function toClick(r: Record<string, unknown>): ClickForConversion {
+  return {
+    id: Number(r['id']),
+    clickId: String(r['click_id']),
+    campaignId: Number(r['campaign_id']),
+    partnerId: Number(r['partner_id']),
+    landingId: r['landing_id'] == null ? null : Number(r['landing_id']),
+    country: String(r['country'] ?? ''),
+    device: String(r['device'] ?? ''),
+    os: String(r['os'] ?? ''),
+  };
+}
+
+export async function findClicksByPublicIds(q: Q, clickIds: string[]): Promise<Map<string, ClickForConversion>> {
+  const out = new Map<string, ClickForConversion>();
+  for (let i = 0; i < clickIds.length; i += CHUNK) {
+    const rows = await q('clicks')
+      .select(CLICK_COLUMNS)
+      .whereIn('click_id', clickIds.slice(i, i + CHUNK));
+    for (const r of rows) out.set(String(r.click_id), toClick(r));
+  }
+  return out;
+}
+
+export async function findClickByRowId(q: Q, id: number): Promise<ClickForConversion | undefined> {
+  const r = await q('clicks').select(CLICK_COLUMNS).where({ id }).first();
+  return r ? toClick(r) : undefined;
+}
+
+export async function findCampaignTerms(q: Q, campaignIds: number[]): Promise<Map<number, CampaignTerms>> {
+  const out = new Map<number, CampaignTerms>();
+  if (campaignIds.length === 0) return out;
+  const campaigns = await q('campaigns').select('id', 'currency').whereIn('id', campaignIds);
+  for (const c of campaigns) out.set(Number(c.id), { id: Number(c.id), currency: c.currency, rules: [] });
+  const rules = await q('campaign_payouts').whereIn('campaign_id', campaignIds).orderBy('id');
+  for (const r of rules) {
+    out.get(Number(r.campaign_id))?.rules.push({
+      id: Number(r.id),
+      conversionType: r.conversion_type,
+      typeKey: r.type_key,
+      kind: r.kind === 'revshare' ? 'revshare' : 'fixed',
+      amount: Number(r.amount),
+      percentBp: Number(r.percent_bp),
+      defaultRevenue: Number(r.default_revenue),
+    });
+  }
+  return out;
+}
+
+export async function findReferralTerms(q: Q, partnerIds: number[]): Promise<Map<number, ReferralTerms>> {
+  const out = new Map<number, ReferralTerms>();
+  if (partnerIds.length === 0) return out;
+  const rows = await q('partners').select('id', 'referrer_id', 'referral_rate_bp').whereIn('id', partnerIds);
+  for (const r of rows) {
+    out.set(Number(r.id), {
+      partnerId: Number(r.id),
+      referrerId: r.referrer_id == null ? null : Number(r.referrer_id),
+      rateBp: r.referral_rate_bp == null ? null : Number(r.referral_rate_bp),
+    });
+  }
+  return out;
+}
+
+export interface ConversionKey {
+  click_row_id: number;
+  type_key: string;
+  txid: string;
+}
+export const conversionKey = (k: ConversionKey): string => `${k.click_row_id}|${k.type_key}|${k.txid}`;
+
+/**
+ * Inserts new conversions; rows whose (click, type, txid) already exists are skipped instead of failing,
+ * so a concurrent duplicate never aborts the batch's transaction (on PostgreSQL a unique violation would).
+ * Returns the rows actually inserted. Rows go in key order so two batches racing on the same keys wait
+ * for each other instead of deadlocking.
+ */
+export async function insertConversionsSkippingDuplicates(
+  trx: Q,
+  rows: NewConversionRow[],
+): Promise<(ConversionKey & { id: number })[]> {
+  const sorted = [...rows].sort((a, b) => {
+    const ka = conversionKey(a);
+    const kb = conversionKey(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const out: (ConversionKey & { id: number })[] = [];
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    const inserted = await trx('conversions')
+      .insert(sorted.slice(i, i + CHUNK))
+      .onConflict(['click_row_id', 'type_key', 'txid'])
+      .ignore()
+      .returning(['id', 'click_row_id', 'type_key', 'txid']);
+    for (const r of inserted as Record<string, unknown>[]) {
+      out.push({
+        id: Number(r['id']),
+        click_row_id: Number(r['click_row_id']),
+        type_key: String(r['type_key']),
+        txid: String(r['txid']),
+      });
+    }
+  }
+  return out;
+}
+
+/** Existing conversions for keys; used to answer duplicates with the original conversion id. */
+export async function findConversionIdsByKeys(q: Q, keys: ConversionKey[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const byClick = [...new Set(keys.map((k) => k.click_row_id))];
+  const wanted = new Set(keys.map(conversionKey));
+  for (let i = 0; i < byClick.length; i += CHUNK) {
+    const rows = await q('conversions')
+      .select('id', 'click_row_id', 'type_key', 'txid')
+      .whereIn('click_row_id', byClick.slice(i, i + CHUNK));
+    for (const r of rows) {
+      const k = conversionKey({ click_row_id: Number(r.click_row_id), type_key: r.type_key, txid: r.txid });
+      if (wanted.has(k)) out.set(k, Number(r.id));
+    }
+  }
+  return out;
+}
+
+function toConversion(r: Record<string, unknown>): ConversionRow {
+  return {
+    id: Number(r['id']),
+    click_row_id: Number(r['click_row_id']),
+    partner_id: Number(r['partner_id']),
+    campaign_id: Number(r['campaign_id']),
+    type: String(r['type']),
+    type_key: String(r['type_key']),
+    status: r['status'] as ConversionStatus,
+    payout: Number(r['payout']),
+    revenue: Number(r['revenue']),
+    currency: String(r['currency']),
+    txid: String(r['txid']),
+    created_at: Number(r['created_at']),
+    updated_at: Number(r['updated_at']),
+  };
+}
+
+/** How an update names its conversion; the use case decides which of these an item used. */
+export type ConversionSelector =
+  | { by: 'id'; id: number }
+  | { by: 'txid'; txid: string }
+  | { by: 'click'; clickRowId: number; typeKey: string; txid?: string };
+
+/**
+ * Conversions matching a selector, at most `limit` (callers ask for 2 to detect ambiguity). With `lock`
+ * the rows stay locked until the transaction ends, so two updates of one conversion apply one after the
+ * other (PostgreSQL; SQLite transactions are serial anyway).
+ */
+export async function findConversions(
+  trx: Q,
+  sel: ConversionSelector,
+  opts: { lock: boolean; limit: number },
+): Promise<ConversionRow[]> {
+  let q = trx('conversions').select('*').orderBy('id').limit(opts.limit);
+  if (sel.by === 'id') q = q.where({ id: sel.id });
+  else if (sel.by === 'txid') q = q.where({ txid: sel.txid });
+  else {
+    q = q.where({ click_row_id: sel.clickRowId, type_key: sel.typeKey });
+    if (sel.txid !== undefined) q = q.where({ txid: sel.txid });
+  }
+  if (opts.lock && trx.client.config.client !== 'sqlite3') q = q.forUpdate();
+  return (await q).map(toConversion);
+}
+
+export async function updateConversionMoney(
+  trx: Q,
+  id: number,
+  patch: { status: ConversionStatus; payout: number; revenue: number; updated_at: number },
+): Promise<void> {
+  await trx('conversions').where({ id }).update(patch);
+}
