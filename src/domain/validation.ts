@@ -6,7 +6,8 @@ import { ValidationError } from './errors.js';
  * with `field` and chat replies can say which argument is wrong. Schemas carry their own fix-it messages.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
-  const r = schema.safeParse(input);
+  // reportInput: without it zod v4 omits `input`, and every wrong type would read "is required".
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   throw new ValidationError(
     r.error.issues.map((i) => {

@@ -1,5 +1,46 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createCampaign } from '../../app/create-campaign.js';
+import { createPartner } from '../../app/create-partner.js';
+import { getCampaign } from '../../app/get-campaign.js';
+import { getPartner } from '../../app/get-partner.js';
+import { grantCampaignAccess, listCampaignAccess } from '../../app/grant-campaign-access.js';
+import { listCampaigns } from '../../app/list-campaigns.js';
+import { listPartners } from '../../app/list-partners.js';
+import { updateCampaign } from '../../app/update-campaign.js';
+import { updatePartner } from '../../app/update-partner.js';
+import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
-// Placeholder: filled in by the part of the foundation that owns these routes.
-export async function adminRoutes(_server: FastifyInstance, _opts: RouteOptions): Promise<void> {}
+type IdParams = { id: string };
+
+/** Partners and campaigns administration (admin API keys only). Routes parse, call a use case, answer. */
+export async function adminRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
+  // onRequest: refuse unauthenticated callers before their body is even parsed.
+  server.addHook('onRequest', async (req: FastifyRequest) => {
+    await requireAdmin(app, req);
+  });
+  // Tracking caches campaign, partner and access look-ups; a change made here applies to clicks at once.
+  // onSend, not onResponse: cleared before the caller hears back, so its next click sees the change.
+  server.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && reply.statusCode < 400) app.trackingCache.clear();
+    return payload;
+  });
+
+  server.get('/partners', async (req) => listPartners(app, req.query));
+  server.post('/partners', async (req, reply) => reply.status(201).send(await createPartner(app, req.body ?? {})));
+  server.get<{ Params: IdParams }>('/partners/:id', async (req) => getPartner(app, req.params.id));
+  server.patch<{ Params: IdParams }>('/partners/:id', async (req) => updatePartner(app, req.params.id, req.body ?? {}));
+
+  server.get('/campaigns', async (req) => listCampaigns(app, req.query));
+  server.post('/campaigns', async (req, reply) => reply.status(201).send(await createCampaign(app, req.body ?? {})));
+  server.get<{ Params: IdParams }>('/campaigns/:id', async (req) => getCampaign(app, req.params.id));
+  server.patch<{ Params: IdParams }>('/campaigns/:id', async (req) =>
+    updateCampaign(app, req.params.id, req.body ?? {}),
+  );
+  server.get<{ Params: IdParams }>('/campaigns/:id/partners', async (req) => ({
+    items: await listCampaignAccess(app, req.params.id),
+  }));
+  server.put<{ Params: IdParams & { partnerId: string } }>('/campaigns/:id/partners/:partnerId', async (req) =>
+    grantCampaignAccess(app, { campaignId: req.params.id, partnerId: req.params.partnerId }, req.body ?? {}),
+  );
+}

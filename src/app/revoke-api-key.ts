@@ -1,0 +1,20 @@
+import { findApiKeyRow, markApiKeyRevoked } from '../db/repositories/api-keys.js';
+import { notFound } from '../domain/errors.js';
+import { parseInput } from '../domain/validation.js';
+import { idSchema } from './admin-input.js';
+import type { Deps } from './deps.js';
+
+/**
+ * Revokes a key; idempotent. Servers cache verified keys briefly (see api-keys.ts), so a running server
+ * stops accepting it within that cache's TTL (30 s).
+ */
+export async function revokeApiKey(
+  deps: Deps,
+  rawId: unknown,
+): Promise<{ id: number; name: string; alreadyRevoked: boolean }> {
+  const id = parseInput(idSchema('key'), rawId, 'id');
+  const row = await findApiKeyRow(deps.db, id);
+  if (!row) throw notFound('api_key_not_found', `API key ${id} does not exist; see \`partnerdesk apikey list\``, 'id');
+  if (row.revoked_at === null) await markApiKeyRevoked(deps.db, id, deps.now());
+  return { id, name: row.name, alreadyRevoked: row.revoked_at !== null };
+}

@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import { type App, createApp } from '../../app/create-app.js';
+import { seedDemo } from '../../app/seed-demo.js';
+import { loadConfig } from '../../config/index.js';
+import { findTrackingExample } from '../../db/repositories/campaigns.js';
+import { countPartners } from '../../db/repositories/partners.js';
+import { buildServer } from '../../http/server.js';
+import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
+import { createLogger } from '../../infra/logger.js';
+import { type RunningWorker, startWorker } from '../../jobs/worker.js';
+import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
+import { createDemoKey, readDemoKey } from '../demo-key.js';
+
+interface Roles {
+  http: boolean;
+  worker: boolean;
+  /** Seed demo data into an empty embedded database (SEED_DEMO decides too). */
+  seed: boolean;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      // A second Ctrl-C while shutting down means "now": skip the graceful part.
+      process.once('SIGINT', () => process.exit(130));
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/**
+ * Runs the given roles in this process until SIGINT/SIGTERM: local Redis (when REDIS_URL is unset), the app
+ * (migrated), demo seed, HTTP server, worker. Shutdown runs in reverse, so queued clicks and conversions are
+ * committed before the database closes and Redis stops last.
+ */
+export async function serve(roles: Roles): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  let localRedis: LocalRedis | null = null;
+  let app: App | null = null;
+  let server: Awaited<ReturnType<typeof buildServer>> | null = null;
+  let worker: RunningWorker | null = null;
+  const shutdown = async () => {
+    await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
+    await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
+    await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
+    await localRedis?.stop().catch((err) => logger.warn({ err }, 'local redis stop failed'));
+  };
+  try {
+    if (!config.redisUrl) localRedis = await startLocalRedis({ dataDir: config.dataDir, logger });
+    app = await createApp(config, { logger, redis: config.redisUrl ?? localRedis?.redisOptions ?? null });
+    const running = app;
+
+    let seeded: BannerInfo['seeded'] = null;
+    let demoKey: string | null = null;
+    const embedded = config.database.client === 'sqlite';
+    if (roles.seed && embedded && config.seedDemo && (await countPartners(running.db)) === 0) {
+      console.log('Empty database: seeding demo data (set SEED_DEMO=false to skip)...');
+      const s = await seedDemo(running, { now: running.now() });
+      seeded = { ...s, seconds: s.ms / 1000 };
+      demoKey = await createDemoKey(running, config.dataDir);
+    } else if (roles.http) {
+      demoKey = await readDemoKey(running, config.dataDir);
+    }
+
+    let httpUrl: string | null = null;
+    if (roles.http) {
+      server = await buildServer(running);
+      await server.listen({ host: config.http.host, port: config.http.port });
+      const addr = server.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+      httpUrl = `http://${host}:${port}`;
+    }
+    if (roles.worker) worker = await startWorker(running);
+
+    const redis = localRedis
+      ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`
+      : `REDIS_URL ${describeUrlHost(config.redisUrl ?? '')}`;
+    console.log(
+      renderBanner(
+        {
+          config,
+          httpUrl,
+          redis,
+          worker: roles.worker,
+          demoKey,
+          seeded,
+          example: roles.http ? await findTrackingExample(running.db) : null,
+        },
+        running.now(),
+      ),
+    );
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  const sig = await waitForSignal();
+  const parts = [server && 'HTTP', worker && 'worker', 'database', localRedis && !localRedis.reused && 'local Redis'];
+  console.log(`\n${sig}: shutting down (${parts.filter(Boolean).join(', ')})...`);
+  await shutdown();
+  console.log('Stopped.');
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run everything in one process: HTTP API + tracking, worker; seeds demo data on an empty embedded DB')
+    .action(() => serve({ http: true, worker: true, seed: true }));
+  program
+    .command('api')
+    .description('run only the HTTP role (tracking, postback, API, docs); for scale-out')
+    .action(() => serve({ http: true, worker: false, seed: false }));
+  program
+    .command('worker')
+    .description('run only the worker role (today it idles until the postback relay arrives)')
+    .action(() => serve({ http: false, worker: true, seed: false }));
+  program
+    .command('bots')
+    .description('run only the chat bots role (arrives with a later release; exits at once)')
+    .action(() => {
+      console.log('partnerdesk: the Telegram and Slack bots arrive with a later release; nothing to run yet.');
+    });
+}

@@ -1,0 +1,29 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createApiKey, hashApiKey } from '../app/api-keys.js';
+import type { Deps } from '../app/deps.js';
+import { liveKeyHashExists } from '../db/repositories/api-keys.js';
+
+/**
+ * The demo admin key is created when the demo data is seeded. Only its hash is in the database, so the key
+ * itself is kept in DATA_DIR/demo-api-key.txt (mode 600, like an ssh key) for later `npm start`s to show
+ * again. Delete the file, or revoke the key, to stop that.
+ */
+export const demoKeyFile = (dataDir: string) => path.join(dataDir, 'demo-api-key.txt');
+
+export async function createDemoKey(deps: Deps, dataDir: string): Promise<string> {
+  const { key } = await createApiKey(deps, { name: 'demo' });
+  const file = demoKeyFile(dataDir);
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // writeFileSync keeps the mode of an existing file
+  return key;
+}
+
+/** The saved demo key if it still works; null when there is none or it was revoked. */
+export async function readDemoKey(deps: Deps, dataDir: string): Promise<string | null> {
+  const file = demoKeyFile(dataDir);
+  if (!existsSync(file)) return null;
+  const key = readFileSync(file, 'utf8').trim();
+  if (!key) return null;
+  return (await liveKeyHashExists(deps.db, hashApiKey(key))) ? key : null;
+}

@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { readRawEnv } from '../config/index.js';
+import { errorOutcome, type FlagNames } from './cli-error.js';
+import { registerAdminCommands } from './commands/admin.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerMaintenanceCommands } from './commands/maintenance.js';
+import { registerRunCommands } from './commands/run.js';
+
+/**
+ * `partnerdesk <verb>`. Commander is told not to exit or print errors itself: every failure comes back here
+ * and becomes ONE line on stderr and an exit code (2 for a bad argument), see cli-error.ts.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  let flags: FlagNames = {};
+  let exitCode = 0;
+  const program = new Command('partnerdesk')
+    .description('partnerdesk: the partner side of an affiliate program (tracking, conversions, reports, bots)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: () => {}, // printed by errorOutcome, as one line
+    })
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from the environment and .env (see .env.example). Every verb has --help.',
+    );
+  registerRunCommands(program);
+  registerMaintenanceCommands(program);
+  registerAdminCommands(program, (f) => {
+    flags = f;
+  });
+  registerDoctorCommand(program, (c) => (exitCode = c), readRawEnv('PATH') ?? '');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    const outcome = errorOutcome(err, flags);
+    for (const line of outcome.lines) process.stderr.write(`${line}\n`);
+    return outcome.code;
+  }
+}
