@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { ingestCosts } from '../../app/ingest-costs.js';
+import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
-// Placeholder: filled in by the part of the foundation that owns these routes.
-export async function costsApiRoutes(_server: FastifyInstance, _opts: RouteOptions): Promise<void> {}
+/** POST /api/v1/costs: RedTrack-style cost update, spread over the clicks of a slice (admin keys only). */
+export async function costsApiRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
+  server.post('/costs', async (req) => {
+    await requireAdmin(app, req);
+    return ingestCosts(app, req.body);
+  });
+}
