@@ -65,32 +65,60 @@ function addInto(m: Metrics, d: RollupDelta): void {
   m.revenue += d.revenue ?? 0;
 }
 
-function dimValue(d: RollupDelta, dim: RollupDim): string {
+/** The primary keys of the two rollup tables (the conflict targets of their upserts). */
+export const ROLLUP_HOURLY_KEY = [
+  'partner_id',
+  'hour',
+  'campaign_id',
+  'landing_id',
+  'country',
+  'device',
+  'os',
+  'type_key',
+] as const;
+export const ROLLUP_DIM_KEY = ['partner_id', 'dim', 'hour', 'value', 'type_key'] as const;
+
+/** One row to add into a rollup table: its key columns and every metric column. */
+export type RollupRow = Record<string, string | number>;
+
+interface HourlyKey {
+  partner_id: number;
+  hour: number;
+  campaign_id: number;
+  landing_id: number;
+  country: string;
+  device: string;
+  os: string;
+  type_key: string;
+}
+
+function dimValue(k: HourlyKey, dim: RollupDim): string {
   switch (dim) {
     case 'all':
       return '';
     case 'campaign':
-      return String(d.campaignId);
+      return String(k.campaign_id);
     case 'landing':
-      return d.landingId ? String(d.landingId) : '';
+      return k.landing_id ? String(k.landing_id) : '';
     case 'geo':
-      return d.country;
+      return k.country;
     case 'device':
-      return d.device;
+      return k.device;
     case 'os':
-      return d.os;
+      return k.os;
   }
 }
 
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Adds deltas to both rollup tables inside the caller's transaction. Deltas are summed per key first:
- * PostgreSQL refuses an upsert that touches one row twice, and fewer statements is the point of batching.
- * Rows are written in key order so concurrent transactions lock them in the same order (no deadlocks).
+ * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
+ * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
+ * not from each delta (a batch of clicks shares few keys). Rows come sorted by key so that concurrent
+ * transactions lock them in the same order (no deadlocks).
  */
-export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  const full = new Map<string, { key: Record<string, string | number>; m: Metrics }>();
-  const dims = new Map<string, { key: Record<string, string | number>; m: Metrics }>();
+export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): { hourly: RollupRow[]; dims: RollupRow[] } {
+  const full = new Map<string, { key: HourlyKey; m: Metrics }>();
   for (const d of deltas) {
     const hour = Math.floor(d.at / HOUR_MS);
     const landingId = d.landingId ?? 0;
@@ -113,28 +141,33 @@ export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: Ro
       full.set(fk, f);
     }
     addInto(f.m, d);
+  }
+  const dims = new Map<string, { key: RollupRow; m: Metrics }>();
+  for (const { key: k, m } of full.values()) {
     for (const dim of ROLLUP_DIMS) {
-      const value = dimValue(d, dim);
-      const dk = `${d.partnerId}|${dim}|${hour}|${value}|${d.typeKey}`;
+      const value = dimValue(k, dim);
+      const dk = `${k.partner_id}|${dim}|${k.hour}|${value}|${k.type_key}`;
       let r = dims.get(dk);
       if (!r) {
-        r = { key: { partner_id: d.partnerId, dim, hour, value, type_key: d.typeKey }, m: zero() };
+        r = { key: { partner_id: k.partner_id, dim, hour: k.hour, value, type_key: k.type_key }, m: zero() };
         dims.set(dk, r);
       }
-      addInto(r.m, d);
+      for (const c of METRIC_COLUMNS) r.m[c] += m[c];
     }
   }
-  await upsert(trx, 'rollup_hourly', full, [
-    'partner_id',
-    'hour',
-    'campaign_id',
-    'landing_id',
-    'country',
-    'device',
-    'os',
-    'type_key',
-  ]);
-  await upsert(trx, 'rollup_dim_hourly', dims, ['partner_id', 'dim', 'hour', 'value', 'type_key']);
+  // Object.assign, not {...key, ...m}: on Node 20 that spread takes ~5 µs per row, 50 times slower.
+  return {
+    hourly: [...full.entries()].sort(byKey).map(([, v]) => Object.assign({} as RollupRow, v.key, v.m)),
+    dims: [...dims.entries()].sort(byKey).map(([, v]) => Object.assign({} as RollupRow, v.key, v.m)),
+  };
+}
+
+/** Adds deltas to both rollup tables inside the caller's transaction. */
+export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const { hourly, dims } = aggregateRollupDeltas(deltas);
+  await upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]);
+  await upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]);
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */
@@ -143,17 +176,14 @@ const CHUNK = 500;
 async function upsert(
   trx: Knex | Knex.Transaction,
   table: string,
-  rows: Map<string, { key: Record<string, string | number>; m: Metrics }>,
+  rows: RollupRow[],
   conflict: string[],
 ): Promise<void> {
-  const sorted = [...rows.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, v]) => ({ ...v.key, ...v.m }));
   const merge: Record<string, Knex.Raw> = {};
   for (const c of METRIC_COLUMNS) merge[c] = trx.raw(`??.?? + excluded.??`, [table, c, c]);
-  for (let i = 0; i < sorted.length; i += CHUNK) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
     await trx(table)
-      .insert(sorted.slice(i, i + CHUNK))
+      .insert(rows.slice(i, i + CHUNK))
       .onConflict(conflict)
       .merge(merge);
   }

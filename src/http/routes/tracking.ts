@@ -1,5 +1,54 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createUserAgentClassifier } from '../../app/classify-user-agent.js';
+import { countryFromHeaders, createGeoLookup } from '../../app/geo.js';
+import { type RecordClickDeps, recordClick } from '../../app/record-click.js';
+import { AppError } from '../../domain/errors.js';
 import type { RouteOptions } from '../server.js';
 
-// Placeholder: filled in by the part of the foundation that owns these routes.
-export async function trackingRoutes(_server: FastifyInstance, _opts: RouteOptions): Promise<void> {}
+/**
+ * GET /t/:campaignId?pid=&ref_id=&sub1..sub5=&lp= — the tracking redirect (CONTRACT.md).
+ *
+ * Answers 302 only after the click is committed. `Cache-Control: no-store` keeps browsers and CDNs from
+ * replaying the redirect (each visit must reach us and get its own click id). No Referrer-Policy is set:
+ * the landing then sees the publisher's page as referrer, as it would without us (never this URL, so no
+ * ids leak), and advertisers use it for traffic-quality checks.
+ */
+export async function trackingRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
+  const geo = createGeoLookup({ dataDir: app.config.dataDir, logger: app.logger });
+  geo.load(); // now, at start-up, rather than inside the first visitor's request
+  const deps: RecordClickDeps = {
+    now: app.now,
+    trackingCache: app.trackingCache,
+    clickWriter: app.clickWriter,
+    geo,
+    classifyUserAgent: createUserAgentClassifier(),
+  };
+
+  const handle =
+    (store: boolean) =>
+    async (
+      req: FastifyRequest<{ Params: { campaignId: string }; Querystring: Record<string, unknown> }>,
+      reply: FastifyReply,
+    ) => {
+      try {
+        const click = await recordClick(deps, {
+          campaignId: req.params.campaignId,
+          query: req.query,
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          country: countryFromHeaders(req.headers),
+          store,
+        });
+        return reply.code(302).header('location', click.location).header('cache-control', 'no-store').send();
+      } catch (err) {
+        if (err instanceof AppError) {
+          app.metrics.clicksRejected.inc({ reason: err.code });
+          if (err.kind === 'unavailable') reply.header('retry-after', '1');
+        }
+        throw err;
+      }
+    };
+  // HEAD gets the same checks and redirect but stores no click: link checkers are not visitors.
+  server.get('/t/:campaignId', { exposeHeadRoute: false }, handle(true));
+  server.head('/t/:campaignId', handle(false));
+}

@@ -1,0 +1,176 @@
+import type { Knex } from 'knex';
+import { isSqlite } from '../knex.js';
+import {
+  aggregateRollupDeltas,
+  METRIC_COLUMNS,
+  ROLLUP_DIM_KEY,
+  ROLLUP_HOURLY_KEY,
+  type RollupDelta,
+  type RollupRow,
+} from '../rollups.js';
+import { CLICK_COLUMNS, clickDelta, clickValues, insertClicks, type NewClick } from './clicks.js';
+
+/**
+ * A run of click batches on one connection. Batches commit in submission order, each in its own
+ * transaction; up to the caller how many it submits before the earlier ones finish (pipelining).
+ */
+export interface ClickBatchSession {
+  /** Stores one batch of clicks and their rollups in one transaction. */
+  submit(rows: readonly NewClick[]): Promise<void>;
+  /** Waits for every submitted batch, then gives the connection back to the pool. */
+  release(): Promise<void>;
+}
+
+/**
+ * On SQLite the session holds the (single) pooled connection, and each batch goes to SQLite as ONE script
+ * (BEGIN, clicks, both rollup upserts, COMMIT) in ONE call. Why: node-sqlite3 runs each statement on a
+ * thread-pool thread and reports back through the event loop, which under tracking load is busy parsing
+ * requests; knex's five statements per batch waited five loop turns. With one call per batch, and the next
+ * batch already queued inside node-sqlite3 (it starts the moment the previous one ends, without waiting for
+ * JavaScript), SQLite works while the event loop answers requests. A script cannot carry bound parameters,
+ * so values are written as SQL literals by `sqliteLiteral` below, which follows SQLite's literal grammar.
+ *
+ * On PostgreSQL each batch is a knex transaction from the pool (concurrent batches lock rollup rows in one
+ * sorted order, see rollups.ts).
+ */
+export async function openClickBatchSession(db: Knex): Promise<ClickBatchSession> {
+  if (!isSqlite(db)) {
+    const running = new Set<Promise<unknown>>();
+    return {
+      submit(rows) {
+        const p = db.transaction((trx) => insertClicks(trx, rows));
+        const settled = p.catch(() => undefined).finally(() => running.delete(settled));
+        running.add(settled);
+        return p;
+      },
+      release: async () => {
+        await Promise.all(running);
+      },
+    };
+  }
+  const conn = (await db.client.acquireConnection()) as SqliteConnection;
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    submit(rows) {
+      let script: string;
+      try {
+        script = clickBatchScript(rows);
+      } catch (err) {
+        return Promise.reject(err); // callers count on a promise either way
+      }
+      const p = exec(conn, script).catch(async (err) => {
+        // A failed statement can leave its transaction open. A batch queued behind this one then fails at
+        // its BEGIN (so it changes nothing) and is reported failed too; this ROLLBACK closes it all.
+        await exec(conn, 'ROLLBACK').catch(() => undefined);
+        throw err;
+      });
+      last = p.catch(() => undefined);
+      return p;
+    },
+    release: async () => {
+      await last;
+      await db.client.releaseConnection(conn);
+    },
+  };
+}
+
+/** Stores one batch on its own (used where no pipelining is wanted). */
+export async function storeClickBatch(db: Knex, rows: readonly NewClick[]): Promise<void> {
+  if (rows.length === 0) return;
+  const session = await openClickBatchSession(db);
+  try {
+    await session.submit(rows);
+  } finally {
+    await session.release();
+  }
+}
+
+interface SqliteConnection {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+function exec(conn: SqliteConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+export function clickBatchScript(rows: readonly NewClick[]): string {
+  const { hourly, dims } = aggregateRollupDeltas(countByRollupKey(rows));
+  let values = '';
+  for (const r of rows) {
+    let row = '';
+    for (const v of clickValues(r)) row += row ? `,${sqliteLiteral(v)}` : sqliteLiteral(v);
+    values += values ? `,(${row})` : `(${row})`;
+  }
+  return [
+    'BEGIN',
+    `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES ${values}`,
+    upsertSql('rollup_hourly', ROLLUP_HOURLY_KEY, hourly),
+    upsertSql('rollup_dim_hourly', ROLLUP_DIM_KEY, dims),
+    'COMMIT',
+  ].join(';\n');
+}
+
+const HOUR_MS = 3_600_000;
+type Tree<V> = Map<string, Map<string, Map<string, Map<string, Map<number, V>>>>>;
+
+/**
+ * One delta per distinct rollup key, carrying its number of clicks, instead of one per click: a batch of
+ * hundreds of clicks has a few dozen keys. Nested maps avoid building a string key per click.
+ */
+function countByRollupKey(rows: readonly NewClick[]): RollupDelta[] {
+  const tree: Tree<RollupDelta> = new Map();
+  const out: RollupDelta[] = [];
+  for (const r of rows) {
+    const hour = r.createdAt - (r.createdAt % HOUR_MS);
+    const byHour = sub(
+      sub(sub(sub(tree, `${r.partnerId}|${r.campaignId}|${r.landingId ?? 0}`), r.country), r.device),
+      r.os,
+    );
+    const d = byHour.get(hour);
+    if (d) {
+      d.clicks = (d.clicks ?? 0) + 1;
+    } else {
+      const nd = clickDelta(r);
+      nd.at = hour;
+      byHour.set(hour, nd);
+      out.push(nd);
+    }
+  }
+  return out;
+}
+
+function sub<K, V extends Map<unknown, unknown>>(m: Map<K, V>, k: K): V {
+  let v = m.get(k);
+  if (!v) {
+    v = new Map() as V;
+    m.set(k, v);
+  }
+  return v;
+}
+
+function upsertSql(table: string, key: readonly string[], rows: RollupRow[]): string {
+  // Only the metrics this batch changes: the others keep their default (0) or their stored value.
+  const metrics = METRIC_COLUMNS.filter((c) => rows.some((r) => r[c] !== 0));
+  const cols = [...key, ...metrics];
+  const values = rows.map((r) => `(${cols.map((c) => sqliteLiteral(r[c] ?? null)).join(',')})`);
+  const merge = metrics.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  return `INSERT INTO ${table} (${cols.join(',')}) VALUES ${values.join(',')} ON CONFLICT (${key.join(',')}) DO UPDATE SET ${merge}`;
+}
+
+/**
+ * A value as an SQLite literal. Integers are written as digits (anything else numeric is refused); strings
+ * go in single quotes with each quote doubled, which is SQLite's whole escaping rule: backslashes and every
+ * other character are literal inside '...'. NUL is dropped, since the script is handed over as a C string.
+ */
+export function sqliteLiteral(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new TypeError(`not an integer for SQL: ${v}`);
+    return String(v);
+  }
+  // indexOf first: almost no value holds either character, and replaceAll would copy every one.
+  let s = v;
+  if (s.indexOf("'") >= 0) s = s.replaceAll("'", "''");
+  if (s.indexOf('\u0000') >= 0) s = s.replaceAll('\u0000', '');
+  return `'${s}'`;
+}
