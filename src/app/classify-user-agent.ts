@@ -1,5 +1,4 @@
 import { UAParser } from 'ua-parser-js';
-import { Bots } from 'ua-parser-js/extensions';
 import { LruCache } from '../infra/lru.js';
 
 /** The device values stored on clicks and offered as a report dimension. */
@@ -25,8 +24,12 @@ export interface UserAgentInfo {
   browser: string;
 }
 
-/** Browser types ua-parser's Bots extension gives to crawlers, link previewers, curl and HTTP libraries. */
-const BOT_TYPES = new Set(['crawler', 'fetcher', 'cli', 'library']);
+/**
+ * Crawlers, link previewers, command-line tools and HTTP libraries. ua-parser-js 1.x (MIT; 2.x is AGPL,
+ * which a hosted service should not take on lightly) has no bot detection of its own, so we keep a pattern.
+ */
+const BOT_UA =
+  /bot\b|bot\/|crawl|spider|slurp|facebookexternalhit|embedly|preview|headless|lighthouse|pingdom|uptime|monitor|curl\/|wget\/|python-requests|python-urllib|aiohttp|httpx|go-http-client|okhttp|java\/|apache-httpclient|axios\/|node-fetch|undici|libwww|scrapy|postman/i;
 const DEVICE_TYPES: Record<string, Device> = {
   mobile: 'mobile',
   tablet: 'tablet',
@@ -42,11 +45,11 @@ const DESKTOP_OS =
 
 export function parseUserAgent(ua: string): UserAgentInfo {
   if (!ua) return { device: 'unknown', os: '', browser: '' };
-  const r = UAParser(ua, Bots);
+  const r = new UAParser(ua).getResult();
   const os = (r.os.name ?? '').slice(0, 32);
   const browser = (r.browser.name ?? '').slice(0, 32);
   let device: Device;
-  if (r.browser.type && BOT_TYPES.has(r.browser.type)) device = 'bot';
+  if (BOT_UA.test(ua)) device = 'bot';
   else if (r.device.type) device = DEVICE_TYPES[r.device.type] ?? 'other';
   else if (DESKTOP_OS.test(os)) device = 'desktop';
   else device = 'other';
