@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
+import { insertDeliveries, type NewDelivery } from '../db/repositories/deliveries.js';
+import { findEnabledRules } from '../db/repositories/postbacks.js';
 import type { ConversionMoney } from '../domain/ledger.js';
+import { matchPostbacks } from '../domain/postback-rules.js';
+import { notifyOutboxCommitted } from './outbox-signal.js';
 
 /** Something happened to a conversion that a partner may want to hear about (their postback, a chat note). */
 export interface ConversionEvent {
@@ -19,8 +23,40 @@ export interface ConversionEvent {
 }
 
 /**
- * The seam for the partner postback relay: called inside the transaction that records the change, so an
- * outbox row written here commits or rolls back with the conversion itself (DESIGN.md: nothing lost
- * between commit and enqueue). A no-op until the relay exists.
+ * The partner postback relay's outbox: called inside the transaction that records the change, so the
+ * delivery rows commit or roll back with the conversion itself (DESIGN.md: nothing lost between commit and
+ * enqueue). One query for the batch's partners' postbacks and one insert, so a batch of hundreds of
+ * conversions costs two statements here. Which postback wants which event: domain/postback-rules.ts.
  */
-export async function onConversionEvents(_trx: Knex.Transaction, _events: ConversionEvent[]): Promise<void> {}
+export async function onConversionEvents(trx: Knex.Transaction, events: ConversionEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rules = await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]);
+  if (rules.length === 0) return;
+  const rows: NewDelivery[] = [];
+  for (const e of events) {
+    const matches = matchPostbacks(rules, {
+      partnerId: e.partnerId,
+      campaignId: e.campaignId,
+      typeKey: e.typeKey,
+      beforeStatus: e.before?.status ?? null,
+      afterStatus: e.after.status,
+    });
+    for (const m of matches) {
+      rows.push({
+        postback_id: m.postbackId,
+        partner_id: e.partnerId,
+        conversion_id: e.conversionId,
+        event_key: m.eventKey,
+        status: e.after.status,
+        payout: e.after.payout,
+        next_attempt_at: e.at,
+        created_at: e.at,
+        updated_at: e.at,
+      });
+    }
+  }
+  if (rows.length === 0) return;
+  await insertDeliveries(trx, rows);
+  // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
+  trx.executionPromise.then(notifyOutboxCommitted, () => {});
+}

@@ -5,7 +5,10 @@ import { createDb, migrateLatest } from '../db/knex.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
+import { type ClickWriter, createClickWriter } from './click-writer.js';
+import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
 import type { Deps } from './deps.js';
+import { createTrackingCache, type TrackingCache } from './tracking-cache.js';
 
 /** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
 export interface App extends Deps {
@@ -13,6 +16,12 @@ export interface App extends Deps {
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
   metrics: Metrics;
+  /** Group-commit writer behind /postback and the conversions upload (see conversion-writer.ts). */
+  conversionWriter: ConversionWriter;
+  /** Group-commit writer for tracking clicks (see click-writer.ts); flushed on close(). */
+  clickWriter: ClickWriter;
+  /** Cached campaign/partner/access look-ups of the tracking redirect; call clear() after changing them. */
+  trackingCache: TrackingCache;
   /** Registers a shutdown step; steps run in reverse order of registration on close(). */
   onClose(fn: () => Promise<unknown>): void;
   close(): Promise<void>;
@@ -43,11 +52,22 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
 
   const closers: (() => Promise<unknown>)[] = [];
+  const metrics = createMetrics();
+  const conversionWriter = createConversionWriter(deps, {
+    onBatch: (n) => metrics.batchSize.observe({ writer: 'conversions' }, n),
+  });
+  // Registered first so it runs last: queued conversions are written before anything else shuts down.
+  closers.push(() => conversionWriter.close());
+  const clickWriter = createClickWriter(deps, { metrics });
+  closers.push(() => clickWriter.close());
   const app: App = {
     ...deps,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
-    metrics: createMetrics(),
+    metrics,
+    conversionWriter,
+    clickWriter,
+    trackingCache: createTrackingCache(deps),
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));

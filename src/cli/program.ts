@@ -4,6 +4,7 @@ import { errorOutcome, type FlagNames } from './cli-error.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerMaintenanceCommands } from './commands/maintenance.js';
+import { registerPostbackCommands } from './commands/postbacks.js';
 import { registerRunCommands } from './commands/run.js';
 
 /**
@@ -30,6 +31,9 @@ export async function runCli(argv: string[]): Promise<number> {
   registerRunCommands(program);
   registerMaintenanceCommands(program);
   registerAdminCommands(program, (f) => {
+    flags = f;
+  });
+  registerPostbackCommands(program, (f) => {
     flags = f;
   });
   registerDoctorCommand(program, (c) => (exitCode = c), readRawEnv('PATH') ?? '');

@@ -8,6 +8,7 @@ import { costsApiRoutes } from './routes/costs-api.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
+import { postbacksApiRoutes } from './routes/postbacks-api.js';
 import { reportApiRoutes } from './routes/report-api.js';
 import { trackingRoutes } from './routes/tracking.js';
 
@@ -34,6 +35,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(costsApiRoutes, { app, prefix: '/api/v1' });
   await server.register(reportApiRoutes, { app, prefix: '/api/v1' });
   await server.register(adminRoutes, { app, prefix: '/api/v1' });
+  await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
   return server;
 }
 

@@ -1,0 +1,139 @@
+import { insertAttempts } from '../db/repositories/deliveries.js';
+import { findConversionForPostback } from '../db/repositories/delivery-log.js';
+import { findPostback } from '../db/repositories/postbacks.js';
+import { AppError } from '../domain/errors.js';
+import { formatDecimal } from '../domain/money.js';
+import { type PostbackValues, SAMPLE_CONVERSION } from '../domain/postback-template.js';
+import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
+import { checkPostbackShape } from './check-postback.js';
+import type { Deps } from './deps.js';
+import { type Actor, assertOwns, parseId } from './postback-input.js';
+import { buildPostbackRequest, type PostbackShape } from './postback-request.js';
+
+export interface TestFireInput {
+  /** A saved postback ... */
+  postbackId?: unknown;
+  /** ... or an unsaved one (the bot's guided set-up tries it before saving). */
+  url?: string;
+  method?: 'GET' | 'POST';
+  bodyFormat?: 'none' | 'form' | 'json';
+  bodyTemplate?: string;
+  /** Send this conversion's values instead of the sample (it must be the partner's own). */
+  conversionId?: unknown;
+}
+
+/** Exactly what the bot's `postback test` shows. */
+export interface TestFireResult {
+  expandedUrl: string;
+  method: 'GET' | 'POST';
+  body: string | null;
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  bodySnippet: string;
+  errorClass: string | null;
+  errorMessage: string | null;
+}
+
+export interface TestFireOptions {
+  timeoutMs?: number;
+  resolve?: ResolveHost;
+}
+
+/**
+ * Sends a postback once, now, through the same SSRF-safe client and checks as real deliveries. A test of a
+ * saved postback is logged as an attempt of kind 'test' (no delivery), so `postback log` shows it too;
+ * nothing is retried and no delivery state changes.
+ */
+export async function testFirePostback(
+  deps: Deps,
+  actor: Actor,
+  input: TestFireInput,
+  opts: TestFireOptions = {},
+): Promise<TestFireResult> {
+  let shape: PostbackShape;
+  let postbackId: number | null = null;
+  let partnerId = actor.partnerId;
+  if (input.postbackId !== undefined) {
+    postbackId = parseId(input.postbackId, 'postback id');
+    const p = await findPostback(deps.db, postbackId);
+    assertOwns(actor, p, postbackId);
+    partnerId = p.partnerId;
+    shape = { url: p.url, method: p.method, bodyFormat: p.bodyFormat, bodyTemplate: p.bodyTemplate };
+  } else if (typeof input.url === 'string') {
+    const method = input.method ?? 'GET';
+    shape = {
+      url: input.url.trim(),
+      method,
+      bodyFormat: input.bodyFormat ?? 'none',
+      bodyTemplate: input.bodyTemplate ?? '',
+    };
+    await checkPostbackShape(deps, shape, opts);
+  } else {
+    throw new AppError('invalid', 'missing_postback', 'give a postback id or a url to test', 'url');
+  }
+
+  let values: PostbackValues = SAMPLE_CONVERSION;
+  if (input.conversionId !== undefined && input.conversionId !== null) {
+    const cid = parseId(input.conversionId, 'conversion_id');
+    const c = await findConversionForPostback(deps.db, cid);
+    if (!c || (partnerId !== null && Number(c['partner_id']) !== partnerId)) {
+      throw new AppError('not_found', 'conversion_not_found', `no conversion ${cid} of this partner`, 'conversion_id');
+    }
+    values = {
+      ref_id: c['ref_id'] as string | null,
+      aff_payout: formatDecimal(Number(c['payout']), String(c['currency'])),
+      clickid: String(c['click_id']),
+      type: String(c['type']),
+      status: String(c['status']),
+      txid: String(c['txid'] ?? ''),
+      campaign_id: Number(c['campaign_id']),
+      currency: String(c['currency']),
+      sub1: c['sub1'] as string | null,
+      sub2: c['sub2'] as string | null,
+      sub3: c['sub3'] as string | null,
+      sub4: c['sub4'] as string | null,
+      sub5: c['sub5'] as string | null,
+      country: String(c['country'] ?? ''),
+      conversion_time: Math.floor(Number(c['created_at']) / 1000),
+      postback_id: `test-${cid}`,
+    };
+  }
+
+  const req = buildPostbackRequest(shape, values);
+  const http = createSafeHttpClient({
+    allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    resolve: opts.resolve,
+  });
+  const r = await http.send(req).finally(() => http.close());
+  if (postbackId !== null) {
+    await insertAttempts(deps.db, [
+      {
+        delivery_id: null,
+        postback_id: postbackId,
+        partner_id: partnerId,
+        kind: 'test',
+        at: deps.now(),
+        url: req.url,
+        method: req.method,
+        status_code: r.status ?? null,
+        duration_ms: r.durationMs,
+        error_class: r.errorClass ?? null,
+        error_message: r.errorMessage?.slice(0, 300) ?? null,
+        response_snippet: r.bodySnippet.slice(0, 1024),
+      },
+    ]);
+  }
+  return {
+    expandedUrl: req.url,
+    method: req.method,
+    body: req.body ?? null,
+    ok: r.ok,
+    status: r.status ?? null,
+    durationMs: r.durationMs,
+    bodySnippet: r.bodySnippet,
+    errorClass: r.errorClass ?? null,
+    errorMessage: r.errorMessage ?? null,
+  };
+}

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { listPostbacks } from '../../app/list-postbacks.js';
+import { replayDeliveries } from '../../app/replay-deliveries.js';
+import { testFirePostback } from '../../app/test-fire-postback.js';
+import { UsageError } from '../cli-error.js';
+import { withApp } from '../open-app.js';
+import { formatTable } from '../table.js';
+import type { SetFlags } from './admin.js';
+
+const print = (s: string) => console.log(s);
+const ADMIN = { partnerId: null };
+
+/**
+ * `postback list|test|replay`: the relay's operator verbs, over the same use cases as the API and the bots.
+ * Replay only marks rows pending; a running worker (`start` or `worker`) sends them within its poll.
+ */
+export function registerPostbackCommands(program: Command, setFlags: SetFlags): void {
+  const postback = program.command('postback').description("partners' postbacks: list, test fire, replay deliveries");
+  postback
+    .command('list')
+    .description('list postbacks, with their URL expanded for a sample conversion')
+    .option('--partner <id>', 'only this partner')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      setFlags({ partner_id: '--partner' });
+      const r = await withApp((app) => listPostbacks(app, ADMIN, { partner_id: o.partner }));
+      if (o.json) return print(JSON.stringify(r.items, null, 2));
+      print(
+        formatTable(
+          ['id', 'partner', 'campaign', 'method', 'enabled', 'url'],
+          r.items.map((p) => [
+            p.id,
+            p.partner_id,
+            p.campaign_id ?? 'all',
+            p.method,
+            p.enabled ? 'yes' : `no: ${p.disabled_reason ?? ''}`,
+            p.url,
+          ]),
+        ),
+      );
+    });
+  postback
+    .command('test <postbackId>')
+    .description('send the postback once with a sample conversion (or --conversion) and show the answer')
+    .option('--conversion <id>', "send this conversion's values instead of the sample")
+    .action(async (id: string, o) => {
+      setFlags({ conversion_id: '--conversion' });
+      const r = await withApp((app) => testFirePostback(app, ADMIN, { postbackId: id, conversionId: o.conversion }));
+      print(`${r.method} ${r.expandedUrl}`);
+      print(
+        r.status !== null
+          ? `-> HTTP ${r.status} in ${r.durationMs} ms${r.ok ? '' : ' (not 2xx)'}`
+          : `-> ${r.errorClass}: ${r.errorMessage} (${r.durationMs} ms)`,
+      );
+      if (r.bodySnippet) print(r.bodySnippet);
+      if (!r.ok) process.exitCode = 1;
+    });
+  postback
+    .command('replay')
+    .description('send deliveries again (dead ones by default), keeping their {postback_id}')
+    .option('--partner <id>', "this partner's deliveries")
+    .option('--postback <id>', "this postback's deliveries")
+    .option('--ids <ids>', 'comma-separated delivery ids (any state unless --state)')
+    .option('--from <time>', 'created at or after, ISO time like 2026-11-01T00:00:00Z')
+    .option('--to <time>', 'created before, ISO time')
+    .option('--state <state>', 'dead (default), delivered, pending or any')
+    .action(async (o) => {
+      setFlags({ partner_id: '--partner', postback_id: '--postback', delivery_ids: '--ids' });
+      const ids =
+        o.ids === undefined
+          ? undefined
+          : String(o.ids)
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
+      if (ids?.some((s) => !/^\d+$/.test(s))) throw new UsageError(`--ids must be numbers like 12,13, got "${o.ids}"`);
+      const r = await withApp((app) =>
+        replayDeliveries(app, ADMIN, {
+          ...(o.partner !== undefined && { partner_id: o.partner }),
+          ...(o.postback !== undefined && { postback_id: o.postback }),
+          ...(ids !== undefined && { delivery_ids: ids }),
+          ...(o.from !== undefined && { from: o.from }),
+          ...(o.to !== undefined && { to: o.to }),
+          ...(o.state !== undefined && { state: o.state }),
+        }),
+      );
+      print(`Replaying ${r.count} deliveries; a running worker sends them now.`);
+    });
+}

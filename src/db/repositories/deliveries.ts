@@ -1,0 +1,254 @@
+import type { Knex } from 'knex';
+
+type Q = Knex | Knex.Transaction;
+
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface NewDelivery {
+  postback_id: number;
+  partner_id: number;
+  conversion_id: number;
+  event_key: string;
+  status: string;
+  payout: number;
+  next_attempt_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const CHUNK = 200;
+
+/** ON CONFLICT DO NOTHING: a replayed transaction (or a racing process) cannot double an event. */
+export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await q('postback_deliveries')
+      .insert(rows.slice(i, i + CHUNK))
+      .onConflict(['postback_id', 'conversion_id', 'event_key'])
+      .ignore();
+  }
+}
+
+/** Pending rows never handed to BullMQ, oldest first (the dispatcher's page). */
+export async function findUndispatched(q: Q, limit: number): Promise<number[]> {
+  const rows = await q('postback_deliveries')
+    .select('id')
+    .where('queued_at', 0)
+    .andWhere('state', 'pending')
+    .orderBy('id')
+    .limit(limit);
+  return rows.map((r: { id: number }) => Number(r.id));
+}
+
+export async function markQueued(q: Q, ids: number[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await q('postback_deliveries')
+      .whereIn('id', ids.slice(i, i + 500))
+      .update({ queued_at: now });
+  }
+}
+
+/** Pending rows due before `dueBefore` that were last enqueued before `queuedBefore`: lost from Redis, maybe. */
+export async function findOverdue(
+  q: Q,
+  opts: { dueBefore: number; queuedBefore: number; limit: number },
+): Promise<{ id: number; nextAttemptAt: number }[]> {
+  const rows = await q('postback_deliveries')
+    .select('id', 'next_attempt_at')
+    .where('state', 'pending')
+    .andWhere('next_attempt_at', '<', opts.dueBefore)
+    .andWhere('queued_at', '<', opts.queuedBefore)
+    // queued_at = 0 rows belong to the dispatcher (which holds them back while the queue is full).
+    .andWhere('queued_at', '>', 0)
+    .orderBy('next_attempt_at')
+    .limit(opts.limit);
+  return rows.map((r: Record<string, unknown>) => ({
+    id: Number(r['id']),
+    nextAttemptAt: Number(r['next_attempt_at']),
+  }));
+}
+
+/** Everything one attempt needs, in one query for a whole batch of deliveries. */
+export interface DeliveryForSend {
+  id: number;
+  postbackId: number;
+  partnerId: number;
+  conversionId: number;
+  eventKey: string;
+  status: string;
+  payout: number;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: number;
+  postback: {
+    url: string;
+    method: 'GET' | 'POST';
+    bodyFormat: 'none' | 'form' | 'json';
+    bodyTemplate: string;
+    enabled: boolean;
+  };
+  conversion: { campaignId: number; type: string; txid: string; currency: string; createdAt: number };
+  click: {
+    clickId: string;
+    refId: string | null;
+    sub: (string | null)[];
+    country: string;
+  };
+}
+
+export async function loadDeliveriesForSend(q: Q, ids: number[]): Promise<Map<number, DeliveryForSend>> {
+  const out = new Map<number, DeliveryForSend>();
+  if (ids.length === 0) return out;
+  const rows = await q('postback_deliveries as d')
+    .join('postbacks as p', 'p.id', 'd.postback_id')
+    .join('conversions as c', 'c.id', 'd.conversion_id')
+    .join('clicks as k', 'k.id', 'c.click_row_id')
+    .whereIn('d.id', ids)
+    .select(
+      'd.id',
+      'd.postback_id',
+      'd.partner_id',
+      'd.conversion_id',
+      'd.event_key',
+      'd.status',
+      'd.payout',
+      'd.state',
+      'd.attempts',
+      'd.next_attempt_at',
+      'p.url',
+      'p.method',
+      'p.body_format',
+      'p.body_template',
+      'p.enabled',
+      'p.deleted_at',
+      'c.campaign_id',
+      'c.type',
+      'c.txid',
+      'c.currency',
+      'c.created_at as conversion_at',
+      'k.click_id',
+      'k.ref_id',
+      'k.sub1',
+      'k.sub2',
+      'k.sub3',
+      'k.sub4',
+      'k.sub5',
+      'k.country',
+    );
+  for (const r of rows as Record<string, unknown>[]) {
+    const str = (k: string) => (r[k] == null ? null : String(r[k]));
+    out.set(Number(r['id']), {
+      id: Number(r['id']),
+      postbackId: Number(r['postback_id']),
+      partnerId: Number(r['partner_id']),
+      conversionId: Number(r['conversion_id']),
+      eventKey: String(r['event_key']),
+      status: String(r['status']),
+      payout: Number(r['payout']),
+      state: String(r['state']) as DeliveryState,
+      attempts: Number(r['attempts']),
+      nextAttemptAt: Number(r['next_attempt_at']),
+      postback: {
+        url: String(r['url']),
+        method: String(r['method']) === 'POST' ? 'POST' : 'GET',
+        bodyFormat: String(r['body_format'] ?? 'none') as 'none' | 'form' | 'json',
+        bodyTemplate: String(r['body_template'] ?? ''),
+        enabled: Boolean(r['enabled']) && r['deleted_at'] == null,
+      },
+      conversion: {
+        campaignId: Number(r['campaign_id']),
+        type: String(r['type']),
+        txid: String(r['txid'] ?? ''),
+        currency: String(r['currency']),
+        createdAt: Number(r['conversion_at']),
+      },
+      click: {
+        clickId: String(r['click_id']),
+        refId: str('ref_id'),
+        sub: [str('sub1'), str('sub2'), str('sub3'), str('sub4'), str('sub5')],
+        country: String(r['country'] ?? ''),
+      },
+    });
+  }
+  return out;
+}
+
+export interface AttemptRow {
+  delivery_id: number | null;
+  postback_id: number | null;
+  partner_id: number | null;
+  kind: 'delivery' | 'test';
+  at: number;
+  url: string;
+  method: string;
+  status_code: number | null;
+  duration_ms: number;
+  error_class: string | null;
+  error_message: string | null;
+  response_snippet: string;
+}
+
+export async function insertAttempts(q: Q, rows: AttemptRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await q('postback_attempts').insert(rows.slice(i, i + CHUNK));
+}
+
+export interface DeliveryUpdate {
+  id: number;
+  state: DeliveryState;
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastErrorClass: string | null;
+  at: number;
+}
+
+/**
+ * Applies attempt outcomes. Deliveries that succeeded with the same status share one UPDATE (the common
+ * case at volume); the rest are one statement each inside the caller's transaction.
+ */
+export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
+  const delivered = new Map<string, number[]>();
+  for (const u of updates) {
+    if (u.state === 'delivered') {
+      const key = `${u.lastStatus}|${u.at}`;
+      const list = delivered.get(key) ?? [];
+      list.push(u.id);
+      delivered.set(key, list);
+      continue;
+    }
+    await q('postback_deliveries')
+      .where({ id: u.id })
+      .update({
+        state: u.state,
+        attempts: q.raw('attempts + 1'),
+        ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
+        last_status: u.lastStatus,
+        last_error_class: u.lastErrorClass,
+        last_attempt_at: u.at,
+        updated_at: u.at,
+      });
+  }
+  for (const [key, ids] of delivered) {
+    const [status, at] = key.split('|');
+    for (let i = 0; i < ids.length; i += 500) {
+      await q('postback_deliveries')
+        .whereIn('id', ids.slice(i, i + 500))
+        .update({
+          state: 'delivered',
+          attempts: q.raw('attempts + 1'),
+          last_status: status === 'null' ? null : Number(status),
+          last_error_class: null,
+          last_attempt_at: Number(at),
+          delivered_at: Number(at),
+          updated_at: Number(at),
+        });
+    }
+  }
+}
+
+/** A delivery that will not be attempted (its postback was disabled): dead, kept for replay. */
+export async function markDeadWithoutAttempt(q: Q, ids: number[], reason: string, now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await q('postback_deliveries')
+    .whereIn('id', ids)
+    .where('state', 'pending')
+    .update({ state: 'dead', last_error_class: reason, updated_at: now });
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { getDelivery, listDeliveries } from '../../app/list-deliveries.js';
+import { getPostback, listPostbacks } from '../../app/list-postbacks.js';
+import type { Actor } from '../../app/postback-input.js';
+import { previewPostbackInput } from '../../app/preview-postback.js';
+import { replayDeliveries } from '../../app/replay-deliveries.js';
+import { deletePostback, savePostback } from '../../app/save-postback.js';
+import { testFirePostback } from '../../app/test-fire-postback.js';
+import { AppError } from '../../domain/errors.js';
+import { authenticate } from '../auth.js';
+import type { RouteOptions } from '../server.js';
+
+type IdParams = { id: string };
+type Body = Record<string, unknown>;
+
+/**
+ * Postback settings, test fire, delivery log and replay. Admin keys manage every partner's postbacks; a
+ * partner key only its own partner's (others' answer 404, as if they did not exist).
+ */
+export async function postbacksApiRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
+  const actor = async (req: FastifyRequest): Promise<Actor> => {
+    const p = await authenticate(app, req);
+    if (p.role === 'admin') return { partnerId: null };
+    if (p.partnerId === null) {
+      throw new AppError('forbidden', 'key_without_partner', 'this partner key is tied to no partner; issue a new one');
+    }
+    return { partnerId: p.partnerId };
+  };
+  const body = (req: FastifyRequest): Body => {
+    const b = req.body;
+    return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
+  };
+
+  server.get('/postbacks', async (req) => listPostbacks(app, await actor(req), req.query as Body));
+  server.post('/postbacks', async (req, reply) =>
+    reply.status(201).send(await savePostback(app, await actor(req), req.body ?? {})),
+  );
+  server.post('/postbacks/preview', async (req) => {
+    await actor(req);
+    return previewPostbackInput(req.body ?? {});
+  });
+  // Test an unsaved URL: the guided set-up fires before it saves.
+  server.post('/postbacks/test', async (req) => {
+    const b = body(req);
+    return testFirePostback(app, await actor(req), {
+      url: typeof b['url'] === 'string' ? b['url'] : undefined,
+      method: b['method'] === 'POST' ? 'POST' : 'GET',
+      bodyFormat: b['body_format'] === 'json' || b['body_format'] === 'form' ? b['body_format'] : 'none',
+      bodyTemplate: typeof b['body_template'] === 'string' ? b['body_template'] : '',
+      conversionId: b['conversion_id'],
+    });
+  });
+  server.get<{ Params: IdParams }>('/postbacks/:id', async (req) => getPostback(app, await actor(req), req.params.id));
+  server.patch<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+    savePostback(app, await actor(req), req.body ?? {}, req.params.id),
+  );
+  server.delete<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+    deletePostback(app, await actor(req), req.params.id),
+  );
+  server.post<{ Params: IdParams }>('/postbacks/:id/test', async (req) =>
+    testFirePostback(app, await actor(req), { postbackId: req.params.id, conversionId: body(req)['conversion_id'] }),
+  );
+
+  server.get('/deliveries', async (req) => listDeliveries(app, await actor(req), req.query as Body));
+  server.get<{ Params: IdParams }>('/deliveries/:id', async (req) => getDelivery(app, await actor(req), req.params.id));
+  server.post('/deliveries/replay', async (req) => replayDeliveries(app, await actor(req), req.body ?? {}));
+}

@@ -1,0 +1,61 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppError } from '../domain/errors.js';
+
+export const POSTBACK_QUEUE = 'postbacks';
+export const DELIVER_JOB = 'deliver';
+
+/**
+ * Jobs carry only their id ("d" + delivery id); the handler re-reads the row. Removed when finished so that a
+ * later re-add with the same jobId (reconciler, replay) creates a fresh job instead of being ignored as a
+ * duplicate. `attempts` here covers infrastructure failures only (database down mid-job); HTTP retries are
+ * scheduled by the relay itself with moveToDelayed, which does not spend them.
+ */
+export const DELIVERY_JOB_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2_000 },
+} as const;
+
+/**
+ * BullMQ refuses integer-looking custom ids (they could collide with its own counter), so the jobId is the
+ * delivery id with a "d" in front: one job per delivery, whatever re-adds it.
+ */
+export const jobIdOf = (deliveryId: number) => `d${deliveryId}`;
+export const deliveryIdOf = (jobId: string | undefined) => Number((jobId ?? '').slice(1));
+
+export function deliveryJob(id: number, delay = 0) {
+  return { name: DELIVER_JOB, data: {}, opts: { jobId: jobIdOf(id), ...(delay > 0 ? { delay } : {}) } };
+}
+
+/** Adds jobs for these delivery ids; existing jobs with the same id are left alone by BullMQ. */
+export async function enqueueDeliveries(queue: Queue, items: { id: number; delay?: number }[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 500) {
+    await queue.addBulk(items.slice(i, i + 500).map((it) => deliveryJob(it.id, it.delay)));
+  }
+}
+
+/** Connection settings of the app's Redis, to open the relay's own connections with BullMQ's settings. */
+export interface RelayRedisOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  family?: number;
+  tls?: object;
+}
+
+export function redisOptionsOf(redis: Redis | null): RelayRedisOptions {
+  if (!redis) {
+    throw new AppError(
+      'unavailable',
+      'redis_required',
+      'the postback relay needs Redis: set REDIS_URL, or leave it unset to let partnerdesk start its own',
+    );
+  }
+  const { host, port, path, username, password, db, tls, family } = redis.options;
+  return { host, port, path, username, password, db, tls, family };
+}

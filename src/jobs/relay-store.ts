@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { isSqlite } from '../db/knex.js';
+import {
+  type AttemptRow,
+  applyDeliveryUpdates,
+  type DeliveryForSend,
+  type DeliveryUpdate,
+  insertAttempts,
+  loadDeliveriesForSend,
+  markDeadWithoutAttempt,
+} from '../db/repositories/deliveries.js';
+import { insertPartnerEvents, type PartnerEvent } from '../db/repositories/partner-events.js';
+import { disablePostbackRow } from '../db/repositories/postbacks.js';
+import { type BatchLoader, createBatchLoader, createGroupCommit, type GroupCommit } from './batching.js';
+
+/** One thing the worker learned, written together with everything else that finished meanwhile. */
+export type RelayWrite =
+  | {
+      kind: 'attempt';
+      attempt: AttemptRow;
+      update: DeliveryUpdate;
+      disable?: { postbackId: number; partnerId: number; reason: string };
+    }
+  | { kind: 'dead_without_attempt'; deliveryId: number; reason: string }
+  | { kind: 'event'; event: PartnerEvent };
+
+export interface RelayStore {
+  loader: BatchLoader<number, DeliveryForSend>;
+  writer: GroupCommit<RelayWrite>;
+}
+
+/**
+ * The relay's database side: batched reads of deliveries, and one group-commit writer for attempts,
+ * delivery states, postback disables and partner events. `onEvents` hears events after they commit.
+ */
+export function createRelayStore(
+  deps: { db: Knex; now: () => number },
+  onEvents: (events: PartnerEvent[]) => void,
+): RelayStore {
+  const loader = createBatchLoader((ids: number[]) => loadDeliveriesForSend(deps.db, ids));
+  const writer = createGroupCommit<RelayWrite>(
+    async (items) => {
+      const events: PartnerEvent[] = [];
+      await deps.db.transaction(async (trx) => {
+        const attempts: AttemptRow[] = [];
+        const updates: DeliveryUpdate[] = [];
+        const dead = new Map<string, number[]>();
+        for (const it of items) {
+          if (it.kind === 'attempt') {
+            attempts.push(it.attempt);
+            updates.push(it.update);
+          } else if (it.kind === 'dead_without_attempt') {
+            dead.set(it.reason, [...(dead.get(it.reason) ?? []), it.deliveryId]);
+          } else {
+            events.push(it.event);
+          }
+        }
+        await insertAttempts(trx, attempts);
+        await applyDeliveryUpdates(trx, updates);
+        for (const [reason, ids] of dead) await markDeadWithoutAttempt(trx, ids, reason, deps.now());
+        for (const it of items) {
+          if (it.kind !== 'attempt' || !it.disable) continue;
+          // Same transaction as the disable, so "disabled" is never said without being true, or vice versa.
+          const now = deps.now();
+          if (await disablePostbackRow(trx, it.disable.postbackId, it.disable.reason, now)) {
+            events.push({
+              kind: 'postback_disabled',
+              partnerId: it.disable.partnerId,
+              postbackId: it.disable.postbackId,
+              payload: { reason: it.disable.reason, url: it.attempt.url, status: it.attempt.status_code },
+              at: now,
+            });
+          }
+        }
+        await insertPartnerEvents(trx, events);
+      });
+      if (events.length > 0) onEvents(events);
+    },
+    { concurrency: isSqlite(deps.db) ? 1 : 4, maxBatch: 2000 },
+  );
+  return { loader, writer };
+}

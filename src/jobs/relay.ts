@@ -1,0 +1,163 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { App } from '../app/create-app.js';
+import type { PartnerEvent } from '../db/repositories/partner-events.js';
+import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
+import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
+import { type BreakerOptions, type BreakerTransition, createCircuitBreaker } from './circuit-breaker.js';
+import { createDeliverProcessor } from './deliver-job.js';
+import { startDispatcher } from './dispatcher.js';
+import { DELIVERY_JOB_OPTIONS, POSTBACK_QUEUE, redisOptionsOf } from './queues.js';
+import { startReconciler } from './reconciler.js';
+import { createRelayStore } from './relay-store.js';
+
+export interface RelayOptions {
+  /** Jobs in flight per process (each is mostly waiting on the partner's server). */
+  concurrency?: number;
+  /** Delay before each attempt; tests pass a shortened one. */
+  retrySchedule?: readonly number[];
+  /** Per-attempt deadline (DNS + connect + answer). */
+  timeoutMs?: number;
+  breaker?: Partial<BreakerOptions>;
+  reconcileIntervalMs?: number;
+  reconcileGraceMs?: number;
+  dispatchPollMs?: number;
+  /** BullMQ lock/stall settings: shorter in the chaos test so a killed worker's jobs come back sooner. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How long a graceful close waits for in-flight attempts before aborting them. */
+  closeTimeoutMs?: number;
+  /** Queue name prefix in Redis (tests isolate themselves with a random one). */
+  prefix?: string;
+  resolve?: ResolveHost;
+  /** In-process listeners (bots in the same process); events are in partner_events either way. */
+  onEvents?: (events: PartnerEvent[]) => void;
+  onDelivered?: (deliveryId: number) => void;
+  /** Run the dispatcher and reconciler too (default true); false = only consume jobs. */
+  dispatch?: boolean;
+}
+
+export interface RunningRelay {
+  queue: Queue;
+  /** One reconciler pass now; returns how many deliveries were re-enqueued. */
+  reconcile(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker role of the postback relay: BullMQ Worker on "postbacks", the outbox dispatcher, the
+ * reconciler, the shared circuit breaker and one SSRF-safe HTTP client. Any number of processes may run it
+ * against the same database and Redis. close() stops taking jobs, lets in-flight attempts finish (bounded
+ * by closeTimeoutMs, then aborts them: they are retried, never lost) and flushes what was learned.
+ */
+export async function startRelay(app: App, opts: RelayOptions = {}): Promise<RunningRelay> {
+  const log = app.logger.child({ component: 'relay' });
+  const base = redisOptionsOf(app.redis);
+  const prefix = opts.prefix ?? 'bull';
+  // Producers fail fast (an API request must not hang on Redis); the Worker's connection must never give up.
+  const producer = { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: true };
+  const queue = new Queue(POSTBACK_QUEUE, { connection: producer, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
+  queue.on('error', (err) => log.warn({ err: err.message, event: 'relay.queue_error' }, 'queue connection problem'));
+  await queue.waitUntilReady();
+  const breakerRedis = new Redis(producer);
+  breakerRedis.on('error', (err) =>
+    log.warn({ err: err.message, event: 'relay.redis_error' }, 'breaker connection problem'),
+  );
+
+  const http = createSafeHttpClient({
+    allowPrivateNetworks: app.config.postbacks.allowPrivateNetworks,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    resolve: opts.resolve,
+  });
+  const emit = (events: PartnerEvent[]) => {
+    for (const e of events)
+      log.warn({ event: `postback.${e.kind}`, partnerId: e.partnerId, postbackId: e.postbackId, ...e.payload }, e.kind);
+    opts.onEvents?.(events);
+  };
+  const store = createRelayStore(app, emit);
+  const onTransition = (t: BreakerTransition) => {
+    const at = app.now();
+    const kind = t.kind === 'recovered' ? 'postback_recovered' : 'postback_failing';
+    const payload =
+      t.kind === 'opened'
+        ? { endpoint: t.endpoint, reason: 'paused: most recent attempts failed', paused_until: t.until }
+        : t.kind === 'failing'
+          ? { endpoint: t.endpoint, reason: 'several attempts in a row failed' }
+          : { endpoint: t.endpoint };
+    for (const who of t.who) {
+      void store.writer
+        .submit({ kind: 'event', event: { kind, partnerId: who.partnerId, postbackId: who.postbackId, payload, at } })
+        .catch((err) => log.warn({ err: (err as Error).message }, 'could not record postback event'));
+    }
+  };
+  const breaker = createCircuitBreaker(
+    breakerRedis,
+    { prefix: `${prefix}:cb`, ...opts.breaker },
+    {
+      logger: app.logger,
+      now: app.now,
+      onTransition,
+    },
+  );
+
+  const shutdown = new AbortController();
+  const processor = createDeliverProcessor({
+    store,
+    http,
+    breaker,
+    schedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS,
+    now: app.now,
+    logger: app.logger,
+    shutdown: shutdown.signal,
+    onDelivered: opts.onDelivered,
+  });
+  const worker = new Worker(POSTBACK_QUEUE, processor, {
+    connection: { ...base, maxRetriesPerRequest: null },
+    prefix,
+    concurrency: opts.concurrency ?? 100,
+    lockDuration: opts.lockDurationMs ?? 30_000,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 1,
+    removeOnComplete: { count: 0 },
+    removeOnFail: { count: 0 },
+  });
+  worker.on('error', (err) => log.warn({ err: err.message, event: 'relay.worker_error' }, 'worker problem'));
+  worker.on('failed', (job, err) =>
+    log.warn({ err: err.message, jobId: job?.id, event: 'relay.job_failed' }, 'delivery job failed; will retry'),
+  );
+
+  const dispatching = opts.dispatch !== false;
+  const dispatcher = dispatching ? startDispatcher(app, queue, { pollMs: opts.dispatchPollMs }) : null;
+  const reconciler = dispatching
+    ? startReconciler(app, queue, { intervalMs: opts.reconcileIntervalMs, graceMs: opts.reconcileGraceMs })
+    : null;
+  log.info({ event: 'relay.started', concurrency: opts.concurrency ?? 100 }, 'postback relay started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    queue,
+    reconcile: () => reconciler?.runOnce() ?? Promise.resolve(0),
+    close() {
+      closing ??= (async () => {
+        await dispatcher?.stop();
+        await reconciler?.stop();
+        const graceful = worker.close();
+        const limit = new Promise<'timeout'>((r) =>
+          setTimeout(() => r('timeout'), opts.closeTimeoutMs ?? 15_000).unref(),
+        );
+        if ((await Promise.race([graceful, limit])) === 'timeout') {
+          log.warn({ event: 'relay.close_timeout' }, 'in-flight attempts did not finish in time; aborting them');
+          shutdown.abort();
+          await worker.close(true).catch(() => {});
+        }
+        await store.writer.drain();
+        await breaker.close();
+        await queue.close().catch(() => {});
+        breakerRedis.disconnect();
+        await http.close();
+        log.info({ event: 'relay.stopped' }, 'postback relay stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savePostback } from '../src/app/save-postback.js';
+import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { api, startTestApp, type TestContext } from './helpers/harness.js';
+import { type Receiver, startReceiver } from './helpers/receiver.js';
+import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
+
+/**
+ * Chaos: conversions keep flowing while the worker PROCESS is SIGKILLed several times and Redis is killed
+ * and restarted empty once. The database is the source of truth, so afterwards every delivery must have
+ * reached the endpoint at least once with its {postback_id}, with nothing left pending. Duplicates are
+ * allowed (at-least-once) and counted. Uses its own Redis so wiping it cannot disturb other test files.
+ */
+const WORKER = path.resolve(import.meta.dirname, 'helpers/relay-worker-process.ts');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function startRedis(port: number): ChildProcess {
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+}
+
+describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
+  let ctx: TestContext;
+  let rx: Receiver;
+  let redis: ChildProcess;
+  let port: number;
+  let worker: ChildProcess | null = null;
+  const prefix = randomPrefix();
+
+  const spawnWorker = () =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          WORKER,
+          JSON.stringify({ dataDir: ctx.config.dataDir, redisUrl: `redis://127.0.0.1:${port}`, prefix }),
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+      );
+      child.once('message', () => resolve(child));
+      child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+    });
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = startRedis(port);
+    await sleep(300);
+    ctx = await startTestApp('sqlite', {
+      POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
+    rx = await startReceiver();
+  });
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await rx?.close();
+    await ctx?.close();
+    redis?.kill('SIGKILL');
+  });
+
+  it('loses nothing across SIGKILLed workers and a wiped Redis', { timeout: 90_000 }, async () => {
+    const partnerId = await makePartner(ctx.app.db);
+    const campaignId = await makeCampaign(ctx.app.db);
+    await grantAccess(ctx.app.db, partnerId, campaignId);
+    await savePostback(
+      ctx.app,
+      { partnerId: null },
+      { partner_id: partnerId, url: `${rx.url}/chaos?id={postback_id}` },
+    );
+    worker = await spawnWorker();
+
+    let sent = 0;
+    let producing = true;
+    const producer = (async () => {
+      while (producing) {
+        const clicks = await Promise.all(
+          Array.from({ length: 20 }, () => makeRichClick(ctx.app.db, partnerId, campaignId)),
+        );
+        await Promise.all(
+          clicks.map(async (c) => {
+            const res = await api(ctx, 'GET', `/postback?clickid=${c}&type=lead`, undefined, null);
+            if (res.status === 200) sent += 1;
+          }),
+        );
+        await sleep(50);
+      }
+    })();
+
+    for (let round = 0; round < 4; round++) {
+      await sleep(2000);
+      worker.kill('SIGKILL');
+      if (round === 1) {
+        // Redis dies too and comes back empty: every queued and delayed job is gone.
+        redis.kill('SIGKILL');
+        await sleep(300);
+        redis = startRedis(port);
+        await sleep(300);
+      }
+      await sleep(200);
+      worker = await spawnWorker();
+    }
+    await sleep(1500);
+    producing = false;
+    await producer;
+
+    const deadline = Date.now() + 45_000;
+    let pending = -1;
+    while (Date.now() < deadline) {
+      const r = await ctx.app.db('postback_deliveries').whereNot('state', 'delivered').count({ n: '*' }).first();
+      pending = Number(r?.n ?? 0);
+      if (pending === 0) break;
+      await sleep(250);
+    }
+    const deliveries = await ctx.app.db('postback_deliveries').select('id', 'state');
+    const received = rx.on('/chaos').map((r) => r.query.get('id'));
+    const seen = new Set(received);
+    const missing = deliveries.filter((d) => !seen.has(String(d.id)));
+    const duplicates = received.length - seen.size;
+    // biome-ignore lint/suspicious/noConsole: the chaos figures (duplicates above all) are this test's report
+    console.log(
+      `chaos: ${sent} conversions, ${deliveries.length} deliveries, ${received.length} requests received, ` +
+        `${duplicates} duplicates, ${missing.length} missing, ${pending} not delivered`,
+    );
+    expect(deliveries.length).toBe(sent);
+    expect(pending).toBe(0);
+    expect(missing).toEqual([]);
+  });
+});
