@@ -66,7 +66,7 @@ export function renderBanner(b: BannerInfo, now: number): string {
       : `written to ${shortPath(c.mail.outboxDir)}/ (set SMTP_URL to send)`,
   );
   row('Bots', bots(c));
-  if (b.worker) row('Worker', 'idle: the postback relay arrives with the next release');
+  if (b.worker) row('Worker', 'postback relay: outbox dispatcher, BullMQ worker, reconciler every 30 s');
   if (b.seeded) {
     const s = b.seeded;
     row(

@@ -117,7 +117,7 @@ export function registerRunCommands(program: Command): void {
     .action(() => serve({ http: true, worker: false, seed: false }));
   program
     .command('worker')
-    .description('run only the worker role (today it idles until the postback relay arrives)')
+    .description('run only the worker role: postback relay (dispatcher, BullMQ worker, reconciler); scales out on PostgreSQL + Redis')
     .action(() => serve({ http: false, worker: true, seed: false }));
   program
     .command('bots')
