@@ -9,6 +9,7 @@
  * and a report must give the same figures on both.
  */
 import type { Knex } from 'knex';
+import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js';
 import { isSqlite } from '../src/db/knex.js';
 
 export interface GenOptions {
@@ -84,6 +85,7 @@ export async function generateReportData(db: Knex, o: GenOptions, print: (s: str
       ...(await deferIndexes(trx, 'clicks', ['u', 'f'])),
       ...(await deferIndexes(trx, 'rollup_hourly', ['p'])),
       ...(await deferIndexes(trx, 'rollup_dim_hourly', ['p'])),
+      ...(await deferIndexes(trx, 'rollup_dim_daily', ['p'])),
     ];
     await fill(trx, o, log);
     for (const sql of rebuild) await trx.raw(sql);
@@ -285,4 +287,7 @@ async function buildRollups(db: Knex.Transaction, log: (s: string) => void): Pro
       FROM rollup_hourly GROUP BY 1, 3, 4, 5`);
     log(`  rollup_dim_hourly ${dim} built`);
   }
+  // The daily projection, as applyRollupDeltas keeps it beside the hourly one (UTC day = hour / 24).
+  await backfillDimDaily(db);
+  log('  rollup_dim_daily built');
 }

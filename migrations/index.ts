@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as core from './20261124000001_core.js';
 import * as reportIndexes from './20261124000002_report_indexes.js';
 import * as postbacks from './20261124000003_postbacks.js';
+import * as dailyRollups from './20261124000004_daily_rollups.js';
 
 /**
  * Migrations are listed here rather than found by directory scan, so they load the same way under tsx,
@@ -11,4 +12,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000001_core': core,
   '20261124000002_report_indexes': reportIndexes,
   '20261124000003_postbacks': postbacks,
+  '20261124000004_daily_rollups': dailyRollups,
 };

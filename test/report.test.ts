@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js';
 import { createApiKey } from '../src/app/api-keys.js';
 import { buildReport } from '../src/app/build-report.js';
+import { storeClickBatch } from '../src/db/repositories/click-batch.js';
 import { resolvePeriod } from '../src/domain/period.js';
 import { makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
@@ -291,5 +293,98 @@ describe.each(DB_FLAVORS)('report API on %s', (flavor) => {
     const usd = await api(ctx, 'GET', `/api/v1/report?group=geo&${DAY}&currency=usd`);
     expect(usd.status).toBe(200);
     expect(usd.body.totals.clicks).toBe(12);
+  });
+});
+
+/**
+ * Reports that need no hour read whole UTC days from rollup_dim_daily and the edge hours from
+ * rollup_dim_hourly. Whatever the period, they must give exactly what the raw tables give.
+ */
+describe.each(DB_FLAVORS)('daily rollups on %s', (flavor) => {
+  let ctx: TestContext;
+  let p: number;
+  const start = Date.UTC(2026, 10, 1);
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+
+  beforeAll(async () => {
+    ctx = await startTestApp(flavor);
+    const db = ctx.app.db;
+    p = await makePartner(db, { name: 'Dana', timezone: 'Europe/Berlin' });
+    const other = await makePartner(db, { name: 'Olli' });
+    const camps = [await makeCampaign(db, { name: 'Alpha' }), await makeCampaign(db, { name: 'Beta' })];
+    const [lp] = await db('landings')
+      .insert({ campaign_id: camps[0], name: 'LP', url: 'https://offer.example.com/lp', is_default: false })
+      .returning('id');
+    const pick = <T>(xs: T[]) => xs[rnd(xs.length)] as T;
+    const spec = () => ({
+      partnerId: pick([p, p, p, other]),
+      campaignId: pick(camps),
+      landingId: pick([null, (lp as { id: number }).id]),
+      country: pick(['DE', 'US', 'FR']),
+      device: pick(['mobile', 'desktop']),
+      os: pick(['Android', 'iOS', 'Windows']),
+      at: start + rnd(12 * 24 * 60) * 60_000, // 12 days, any minute
+    });
+    for (let i = 0; i < 60; i++) {
+      const c = await addClick(db, spec());
+      const status = pick(['approved', 'pending', 'declined'] as const);
+      if (i % 2 === 0) await addConversion(db, c, { type: pick(['Lead', 'Deposit']), status, at: c.at + rnd(48) * H });
+    }
+    // The tracking path: one batch (on SQLite one SQL script with its own upserts).
+    await storeClickBatch(
+      db,
+      Array.from({ length: 40 }, (_, i) => {
+        const s = spec();
+        return {
+          ...s,
+          clickId: `batch${i}`,
+          refId: null,
+          ...{ sub1: null, sub2: null, sub3: null, sub4: null, sub5: null },
+          browser: 'Chrome',
+          ip: '203.0.113.0',
+          userAgent: 'UA',
+          createdAt: s.at,
+        };
+      }),
+    );
+  });
+  afterAll(async () => ctx?.close());
+
+  it('keeps rollup_dim_daily equal to rollup_dim_hourly summed per UTC day, as the backfill builds it', async () => {
+    const db = ctx.app.db;
+    const daily = async () =>
+      (await db('rollup_dim_daily').select().orderBy(['partner_id', 'dim', 'day', 'value', 'type_key'])).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : Number(v)])),
+      );
+    const written = await daily();
+    expect(written.filter((r) => r['dim'] === 'all').reduce((n, r) => n + Number(r['clicks']), 0)).toBe(100);
+    await db('rollup_dim_daily').delete();
+    await backfillDimDaily(db);
+    expect(await daily()).toEqual(written);
+  });
+
+  const utc = (d: number, h: number, m = 0) => Date.UTC(2026, 10, d, h, m);
+  const periods: [string, number, number, string][] = [
+    ['Berlin local days (edges at 23:00 UTC)', utc(2, 23), utc(9, 23), 'Europe/Berlin'],
+    ['whole UTC days only', utc(1, 0), utc(13, 0), 'UTC'],
+    ['whole hours, odd edges', utc(4, 5), utc(10, 17), 'UTC'],
+    ['under a day', utc(5, 3), utc(5, 20), 'UTC'],
+    ['exactly one day', utc(6, 0), utc(7, 0), 'UTC'],
+    ['minutes at both ends', utc(3, 10, 30), utc(11, 22, 15), 'UTC'],
+    ['Kolkata local days (+5:30)', utc(2, 18, 30), utc(8, 18, 30), 'Asia/Kolkata'],
+  ];
+  it.each(periods)('gives the raw rows for %s', async (_name, from, to, timezone) => {
+    for (const group of ['campaign', 'landing', 'geo', 'device', 'os', 'partner', 'day'] as const) {
+      const q = { partnerId: group === 'partner' ? undefined : p, group, from, to, timezone };
+      const fast = await buildReport(ctx.app, q);
+      const raw = await buildReport(ctx.app, { ...q, source: 'raw' });
+      expect(fast.rows, group).toEqual(raw.rows);
+      expect(fast.totals, group).toEqual(raw.totals);
+      if (group !== 'day') expect(fast.source, group).not.toBe('raw');
+    }
   });
 });

@@ -75,7 +75,8 @@ const QUARTER_MS = 900_000;
  *
  * Where the figures come from, fastest first:
  * - rollup_dim_hourly for one dimension (campaign, landing, geo, device, os; day/hour/partner from dim
- *   'all') when no campaign/country filter applies;
+ *   'all') when no campaign/country filter applies; groups that need no hour read whole UTC days from
+ *   rollup_dim_daily and only the edge hours from rollup_dim_hourly (see dimRollupFacts);
  * - rollup_hourly (every dimension) when a filter applies;
  * - the raw clicks/conversions tables for sub1..sub5 (not rolled up) and for day/hour buckets in zones
  *   whose offset is not a whole number of hours (Asia/Kolkata +5:30), where a local day does not start on

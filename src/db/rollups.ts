@@ -34,11 +34,12 @@ export const METRIC_COLUMNS = [
 ] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
-/** The single-dimension projections kept in rollup_dim_hourly. */
+/** The single-dimension projections kept in rollup_dim_hourly and rollup_dim_daily. */
 export const ROLLUP_DIMS = ['all', 'campaign', 'landing', 'geo', 'device', 'os'] as const;
 export type RollupDim = (typeof ROLLUP_DIMS)[number];
 
 const HOUR_MS = 3_600_000;
+const HOURS_PER_DAY = 24;
 
 type Metrics = Record<MetricColumn, number>;
 const zero = (): Metrics => ({
@@ -65,7 +66,7 @@ function addInto(m: Metrics, d: RollupDelta): void {
   m.revenue += d.revenue ?? 0;
 }
 
-/** The primary keys of the two rollup tables (the conflict targets of their upserts). */
+/** The primary keys of the rollup tables (the conflict targets of their upserts). */
 export const ROLLUP_HOURLY_KEY = [
   'partner_id',
   'hour',
@@ -77,6 +78,7 @@ export const ROLLUP_HOURLY_KEY = [
   'type_key',
 ] as const;
 export const ROLLUP_DIM_KEY = ['partner_id', 'dim', 'hour', 'value', 'type_key'] as const;
+export const ROLLUP_DIM_DAILY_KEY = ['partner_id', 'dim', 'day', 'value', 'type_key'] as const;
 
 /** One row to add into a rollup table: its key columns and every metric column. */
 export type RollupRow = Record<string, string | number>;
@@ -114,10 +116,15 @@ const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1
 /**
  * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
  * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
- * not from each delta (a batch of clicks shares few keys). Rows come sorted by key so that concurrent
- * transactions lock them in the same order (no deadlocks).
+ * not from each delta (a batch of clicks shares few keys); the daily rows (UTC day = hour / 24) likewise from
+ * the summed full-key rows. Rows come sorted by key so that concurrent transactions lock them in the same
+ * order (no deadlocks).
  */
-export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): { hourly: RollupRow[]; dims: RollupRow[] } {
+export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
+  hourly: RollupRow[];
+  dims: RollupRow[];
+  daily: RollupRow[];
+} {
   const full = new Map<string, { key: HourlyKey; m: Metrics }>();
   for (const d of deltas) {
     const hour = Math.floor(d.at / HOUR_MS);
@@ -143,31 +150,47 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): { hourly:
     addInto(f.m, d);
   }
   const dims = new Map<string, { key: RollupRow; m: Metrics }>();
+  const daily = new Map<string, { key: RollupRow; m: Metrics }>();
+  const addTo = (into: typeof dims, mk: string, key: () => RollupRow, m: Metrics) => {
+    let r = into.get(mk);
+    if (!r) {
+      r = { key: key(), m: zero() };
+      into.set(mk, r);
+    }
+    for (const c of METRIC_COLUMNS) r.m[c] += m[c];
+  };
   for (const { key: k, m } of full.values()) {
+    const day = Math.floor(k.hour / HOURS_PER_DAY);
     for (const dim of ROLLUP_DIMS) {
       const value = dimValue(k, dim);
-      const dk = `${k.partner_id}|${dim}|${k.hour}|${value}|${k.type_key}`;
-      let r = dims.get(dk);
-      if (!r) {
-        r = { key: { partner_id: k.partner_id, dim, hour: k.hour, value, type_key: k.type_key }, m: zero() };
-        dims.set(dk, r);
-      }
-      for (const c of METRIC_COLUMNS) r.m[c] += m[c];
+      const { partner_id, hour, type_key } = k;
+      addTo(
+        dims,
+        `${partner_id}|${dim}|${hour}|${value}|${type_key}`,
+        () => ({ partner_id, dim, hour, value, type_key }),
+        m,
+      );
+      addTo(
+        daily,
+        `${partner_id}|${dim}|${day}|${value}|${type_key}`,
+        () => ({ partner_id, dim, day, value, type_key }),
+        m,
+      );
     }
   }
   // Object.assign, not {...key, ...m}: on Node 20 that spread takes ~5 µs per row, 50 times slower.
-  return {
-    hourly: [...full.entries()].sort(byKey).map(([, v]) => Object.assign({} as RollupRow, v.key, v.m)),
-    dims: [...dims.entries()].sort(byKey).map(([, v]) => Object.assign({} as RollupRow, v.key, v.m)),
-  };
+  const rows = <K extends object>(m: Map<string, { key: K; m: Metrics }>) =>
+    [...m.entries()].sort(byKey).map(([, v]) => Object.assign({} as RollupRow, v.key, v.m));
+  return { hourly: rows(full), dims: rows(dims), daily: rows(daily) };
 }
 
-/** Adds deltas to both rollup tables inside the caller's transaction. */
+/** Adds deltas to every rollup table inside the caller's transaction. */
 export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const { hourly, dims } = aggregateRollupDeltas(deltas);
+  const { hourly, dims, daily } = aggregateRollupDeltas(deltas);
   await upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]);
   await upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]);
+  await upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]);
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */

@@ -24,7 +24,7 @@ describe('sqliteLiteral', () => {
 });
 
 describe('clickBatchScript', () => {
-  it('is one transaction: clicks, then both rollups, counting clicks per key', () => {
+  it('is one transaction: clicks, then every rollup, counting clicks per key', () => {
     const at = Date.UTC(2026, 10, 24, 10, 30);
     const click = (clickId: string, country: string) => ({
       clickId,
@@ -47,7 +47,7 @@ describe('clickBatchScript', () => {
     });
     const script = clickBatchScript([click('a', 'DE'), click('b', 'DE'), click('c', 'FR')]);
     const statements = script.split(';\n');
-    expect(statements.map((s) => s.split(' ')[0])).toEqual(['BEGIN', 'INSERT', 'INSERT', 'INSERT', 'COMMIT']);
+    expect(statements.map((s) => s.split(' ')[0])).toEqual(['BEGIN', 'INSERT', 'INSERT', 'INSERT', 'INSERT', 'COMMIT']);
     expect(statements[1]).toContain("'o''brien'");
     const hour = Math.floor(at / 3_600_000);
     // rollup_hourly: one row per country, DE counted twice; only the clicks metric is touched.
@@ -56,5 +56,8 @@ describe('clickBatchScript', () => {
     expect(statements[2]).toMatch(/DO UPDATE SET clicks = rollup_hourly\.clicks \+ excluded\.clicks$/);
     expect(statements[3]).toContain(`(7,'all',${hour},'','',3)`);
     expect(statements[3]).toContain(`(7,'geo',${hour},'DE','',2)`);
+    // rollup_dim_daily: the same projection keyed by UTC day.
+    expect(statements[4]).toContain(`INSERT INTO rollup_dim_daily`);
+    expect(statements[4]).toContain(`(7,'geo',${Math.floor(hour / 24)},'DE','',2)`);
   });
 });

@@ -3,6 +3,7 @@ import { isSqlite } from '../knex.js';
 import {
   aggregateRollupDeltas,
   METRIC_COLUMNS,
+  ROLLUP_DIM_DAILY_KEY,
   ROLLUP_DIM_KEY,
   ROLLUP_HOURLY_KEY,
   type RollupDelta,
@@ -23,9 +24,9 @@ export interface ClickBatchSession {
 
 /**
  * On SQLite the session holds the (single) pooled connection, and each batch goes to SQLite as ONE script
- * (BEGIN, clicks, both rollup upserts, COMMIT) in ONE call. Why: node-sqlite3 runs each statement on a
+ * (BEGIN, clicks, the three rollup upserts, COMMIT) in ONE call. Why: node-sqlite3 runs each statement on a
  * thread-pool thread and reports back through the event loop, which under tracking load is busy parsing
- * requests; knex's five statements per batch waited five loop turns. With one call per batch, and the next
+ * requests; knex's six statements per batch waited six loop turns. With one call per batch, and the next
  * batch already queued inside node-sqlite3 (it starts the moment the previous one ends, without waiting for
  * JavaScript), SQLite works while the event loop answers requests. A script cannot carry bound parameters,
  * so values are written as SQL literals by `sqliteLiteral` below, which follows SQLite's literal grammar.
@@ -94,7 +95,7 @@ function exec(conn: SqliteConnection, sql: string): Promise<void> {
 }
 
 export function clickBatchScript(rows: readonly NewClick[]): string {
-  const { hourly, dims } = aggregateRollupDeltas(countByRollupKey(rows));
+  const { hourly, dims, daily } = aggregateRollupDeltas(countByRollupKey(rows));
   let values = '';
   for (const r of rows) {
     let row = '';
@@ -106,6 +107,7 @@ export function clickBatchScript(rows: readonly NewClick[]): string {
     `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES ${values}`,
     upsertSql('rollup_hourly', ROLLUP_HOURLY_KEY, hourly),
     upsertSql('rollup_dim_hourly', ROLLUP_DIM_KEY, dims),
+    upsertSql('rollup_dim_daily', ROLLUP_DIM_DAILY_KEY, daily),
     'COMMIT',
   ].join(';\n');
 }

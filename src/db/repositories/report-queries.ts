@@ -4,8 +4,9 @@ import { METRIC_COLUMNS, type RollupDim } from '../rollups.js';
 
 /**
  * The report engine's SQL. Each query returns facts: additive cells per group key and conversion type,
- * which the use case folds into rows. Two sources answer the same question: the hourly rollups (fast,
- * whole UTC hours only) and the raw clicks/conversions tables (exact to the millisecond, slower).
+ * which the use case folds into rows. Two sources answer the same question: the rollups (fast, whole UTC
+ * hours only; daily rows stand in for whole UTC days) and the raw clicks/conversions tables (exact to the
+ * millisecond, slower).
  */
 export interface FactScope {
   /** Undefined: every partner (restricted to `currency` when set). */
@@ -18,6 +19,7 @@ export interface FactScope {
 }
 
 const HOUR_MS = 3_600_000;
+const HOURS_PER_DAY = 24;
 
 type SqlRow = Record<string, string | number | null>;
 
@@ -48,20 +50,50 @@ function scopePartners(q: Knex.QueryBuilder, column: string, scope: FactScope): 
 export type RollupKey = 'value' | 'hour' | 'partner';
 
 /**
- * One-dimension report from rollup_dim_hourly: the hours [from, to) must be whole. For `hour` and
- * `partner` keys pass dim 'all'.
+ * One-dimension report from the per-dimension rollups: the hours [from, to) must be whole. For `hour` and
+ * `partner` keys pass dim 'all'. Keys that need no hour (value, partner) read the whole UTC days inside the
+ * period from rollup_dim_daily and only the edge hours (at most 23 each side) from rollup_dim_hourly: a
+ * 30-day report then sums ~24 times fewer rows. The parts go as one UNION ALL query, one round trip
+ * (SQLite has a single connection, and each statement costs an event-loop turn there).
  */
 export async function dimRollupFacts(db: Knex, scope: FactScope, dim: RollupDim, key: RollupKey): Promise<Fact[]> {
   const col = key === 'value' ? 'value' : key === 'hour' ? 'hour' : 'partner_id';
-  const q = db('rollup_dim_hourly')
-    .select(db.raw('?? as k', [col]), 'type_key')
-    .where('dim', dim)
-    .where('hour', '>=', scope.from / HOUR_MS)
-    .where('hour', '<', scope.to / HOUR_MS)
-    .groupBy(col, 'type_key');
-  for (const c of METRIC_COLUMNS) q.sum({ [c]: c });
-  scopePartners(q, 'partner_id', scope);
-  return ((await q) as SqlRow[]).map(toFact);
+  const fromHour = scope.from / HOUR_MS;
+  const toHour = scope.to / HOUR_MS;
+  const fromDay = Math.ceil(fromHour / HOURS_PER_DAY);
+  const toDay = Math.floor(toHour / HOURS_PER_DAY);
+  const part = (table: 'rollup_dim_hourly' | 'rollup_dim_daily', unit: 'hour' | 'day', lo: number, hi: number) => {
+    const q = db(table).where('dim', dim).where(unit, '>=', lo).where(unit, '<', hi);
+    scopePartners(q, 'partner_id', scope);
+    return q;
+  };
+  const sums = (q: Knex.QueryBuilder) => {
+    for (const c of METRIC_COLUMNS) q.sum({ [c]: c });
+    return q;
+  };
+  if (key === 'hour' || toDay <= fromDay) {
+    const q = part('rollup_dim_hourly', 'hour', fromHour, toHour)
+      .select(db.raw('?? as k', [col]), 'type_key')
+      .groupBy(col, 'type_key');
+    return ((await sums(q)) as SqlRow[]).map(toFact);
+  }
+  const days = part('rollup_dim_daily', 'day', fromDay, toDay);
+  const edges = [
+    { lo: fromHour, hi: fromDay * HOURS_PER_DAY },
+    { lo: toDay * HOURS_PER_DAY, hi: toHour },
+  ]
+    .filter((e) => e.hi > e.lo)
+    .map((e) => part('rollup_dim_hourly', 'hour', e.lo, e.hi));
+  let q: Knex.QueryBuilder;
+  if (edges.length === 0) {
+    q = days.select(db.raw('?? as k', [col]), 'type_key').groupBy(col, 'type_key');
+  } else {
+    // Plain rows in the union, summed once outside it; each part is a range of its table's primary key.
+    const rowsOf = (p: Knex.QueryBuilder) => p.select(db.raw('?? as k', [col]), 'type_key', ...METRIC_COLUMNS);
+    const union = rowsOf(days).unionAll(edges.map(rowsOf));
+    q = db.from(union.as('u')).select('k', 'type_key').groupBy('k', 'type_key');
+  }
+  return ((await sums(q)) as SqlRow[]).map(toFact);
 }
 
 /** Columns of rollup_hourly a filtered report can group on. */
