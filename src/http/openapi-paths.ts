@@ -147,7 +147,11 @@ export const trafficPaths: Record<string, PathItem> = {
         q('campaign_id', 'One campaign.', { type: 'integer' }),
         q('country', 'One country, 2-letter code.', { type: 'string' }),
         q('timezone', "IANA zone; default the partner's, else UTC.", { type: 'string' }),
-        q('currency', 'Report currency when campaigns use several.', { type: 'string' }),
+        q(
+          'currency',
+          "Report currency when partners are paid in several: a report over all partners that mixes currencies answers 400 mixed_currencies until currency= is given (it then covers the partners paid in it). One partner_id reports in that partner's currency.",
+          { type: 'string', example: 'EUR' },
+        ),
         q('format', 'json or csv.', { type: 'string', enum: ['json', 'csv'], default: 'json' }),
       ],
       responses: {

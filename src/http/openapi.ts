@@ -1,5 +1,7 @@
 import { adminPaths } from './openapi-admin-paths.js';
 import { trafficPaths } from './openapi-paths.js';
+import { postbackPaths, postbackTag } from './openapi-postback-paths.js';
+import { postbackSchemas } from './openapi-postback-schemas.js';
 import { schemas } from './openapi-schemas.js';
 import { json, type OpenApiDocument, ref } from './openapi-types.js';
 
@@ -29,9 +31,10 @@ export function buildOpenApi(publicUrl: string): OpenApiDocument {
       { name: 'reports', description: 'The report engine (admin or partner key) and cost uploads (admin key).' },
       { name: 'partners', description: 'Partner administration (admin key).' },
       { name: 'campaigns', description: 'Campaign administration (admin key).' },
+      postbackTag,
       { name: 'operations', description: 'Health, metrics and this document.' },
     ],
-    paths: { ...trafficPaths, ...adminPaths },
+    paths: { ...trafficPaths, ...adminPaths, ...postbackPaths },
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -40,7 +43,7 @@ export function buildOpenApi(publicUrl: string): OpenApiDocument {
           description: 'An API key from `partnerdesk apikey create <name>`, sent as Authorization: Bearer <key>.',
         },
       },
-      schemas,
+      schemas: { ...schemas, ...postbackSchemas },
       responses: {
         BadRequest: {
           description: 'Bad input; the error names the field and the fix. Nothing was written.',
