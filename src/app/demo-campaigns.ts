@@ -105,14 +105,14 @@ export const DEMO_CAMPAIGNS: DemoCampaign[] = [
       access: 'approval',
       payouts: [
         { type: 'Lead', amount: '6.50', default_revenue: '12.00' },
-        { type: 'Approved', amount: '40.00', default_revenue: '85.00' },
+        { type: 'Confirmed', amount: '40.00', default_revenue: '85.00' },
       ],
       landings: [{ name: 'Application form', url: 'https://quickloan.example/apply?ref={clickid}&sub={sub1}' }],
       creatives: [banner('quickloan.example', 300, 250), banner('quickloan.example', 970, 250)],
     },
     funnel: [
       { type: 'Lead', rate: 0.05, delay: [3, 45], declineExtra: 0.08 },
-      { type: 'Approved', rate: 0.16, after: 'Lead', delay: [600, 7200] },
+      { type: 'Confirmed', rate: 0.16, after: 'Lead', delay: [600, 7200] },
     ],
   },
   {

@@ -39,7 +39,8 @@ const DECIMAL = /^(\d{1,15})(?:[.,](\d{1,6}))?$/;
  */
 export function parseMoney(raw: unknown, field: string, currency = 'USD'): number {
   const exp = currencyExponent(currency);
-  const example = exp === 0 ? '1250' : exp === 3 ? '12.500' : '12.50';
+  // "12.50" reads right for 2- and 3-decimal currencies alike (shape checks run before the currency is known).
+  const example = exp === 0 ? '1250' : '12.50';
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw))
       throw invalid('invalid_amount', `${field} must be a decimal like ${example}, got ${raw}`, field);
