@@ -3,6 +3,7 @@ import * as core from './20261124000001_core.js';
 import * as reportIndexes from './20261124000002_report_indexes.js';
 import * as postbacks from './20261124000003_postbacks.js';
 import * as dailyRollups from './20261124000004_daily_rollups.js';
+import * as chat from './20261124000005_chat.js';
 
 /**
  * Migrations are listed here rather than found by directory scan, so they load the same way under tsx,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000002_report_indexes': reportIndexes,
   '20261124000003_postbacks': postbacks,
   '20261124000004_daily_rollups': dailyRollups,
+  '20261124000005_chat': chat,
 };

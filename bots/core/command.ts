@@ -26,6 +26,8 @@ export interface CommandContext {
   partner: ChatPartner | null;
   /** Epoch ms of the update; the period parser and every "today" use it. */
   now: number;
+  /** The commands of the core that dispatched this update (help lists them); set by createBotCore. */
+  commands?: readonly Command[];
 }
 
 export interface Command {

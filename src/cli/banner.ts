@@ -36,9 +36,11 @@ export function describeUrlHost(raw: string): string {
 }
 
 function bots(config: Config): string {
-  const tg = config.telegram ? 'Telegram token set' : 'Telegram off (set TELEGRAM_BOT_TOKEN)';
+  const tg = config.telegram
+    ? `Telegram on (${config.telegram.webhookSecret ? `webhook ${config.publicUrl}/telegram/webhook` : 'long polling'})`
+    : 'Telegram off (set TELEGRAM_BOT_TOKEN)';
   const slack = config.slack ? 'Slack token set' : 'Slack off (set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET)';
-  const later = config.telegram || config.slack ? '; the bots themselves arrive with a later release' : '';
+  const later = config.slack ? '; the Slack bot arrives with a later release' : '';
   return `${tg} · ${slack}${later}`;
 }
 
@@ -105,6 +107,9 @@ export function renderBanner(b: BannerInfo, now: number): string {
   }
   lines.push('Next steps:');
   lines.push('  npx partnerdesk doctor                  check database, Redis, SMTP and bot tokens');
+  lines.push(
+    `  npx partnerdesk chat --partner ${b.example?.partnerId ?? 1}        talk to the partner bot in this terminal (balance, report 7d, help)`,
+  );
   lines.push('  npx partnerdesk partner create --name "Acme" --email ops@acme.example');
   lines.push(
     '  npx partnerdesk campaign create --name "My offer" --type cpa --landing-url "https://example.com/?c={clickid}" --payout lead=5.00',

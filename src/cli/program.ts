@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readRawEnv } from '../config/index.js';
 import { errorOutcome, type FlagNames } from './cli-error.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerChatCommands } from './commands/chat.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerMaintenanceCommands } from './commands/maintenance.js';
 import { registerPostbackCommands } from './commands/postbacks.js';
@@ -34,6 +35,9 @@ export async function runCli(argv: string[]): Promise<number> {
     flags = f;
   });
   registerPostbackCommands(program, (f) => {
+    flags = f;
+  });
+  registerChatCommands(program, (f) => {
     flags = f;
   });
   registerDoctorCommand(program, (c) => (exitCode = c), readRawEnv('PATH') ?? '');

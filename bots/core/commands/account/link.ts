@@ -1,0 +1,42 @@
+import { linkChat, unlinkChat } from '../../../../src/app/link-chat.js';
+import type { Command } from '../../command.js';
+import { reply, text } from '../../reply.js';
+import { hint, identityOf, partnerOf } from './shared.js';
+
+export const link: Command = {
+  name: 'link',
+  summary: 'link this chat to your partner account with the code from your manager',
+  usage: 'link CODE',
+  needsPartner: false,
+  async run(ctx, args) {
+    if (args.trim() === '') {
+      return reply([
+        text(
+          `Send the code your manager gave you, like ${hint(ctx, 'link 7K2M9QXD')}. No code yet? Ask your manager for one.`,
+        ),
+      ]);
+    }
+    const r = await linkChat(ctx.app, identityOf(ctx), args);
+    const lines = [`Linked: this chat now belongs to partner ${r.partnerName} (#${r.partnerId}).`];
+    if (r.previousPartnerId !== null) lines.push(`Its earlier link to partner #${r.previousPartnerId} is replaced.`);
+    lines.push(`Try ${hint(ctx, 'balance')} or ${hint(ctx, 'help')}.`);
+    return reply([text(...lines)]);
+  },
+};
+
+export const unlink: Command = {
+  name: 'unlink',
+  summary: 'disconnect this chat from your partner account',
+  usage: 'unlink',
+  needsPartner: true,
+  async run(ctx) {
+    const p = partnerOf(ctx);
+    await unlinkChat(ctx.app, identityOf(ctx));
+    return reply([
+      text(
+        `Unlinked: this chat no longer sees the data of partner ${p.name} (#${p.id}).`,
+        `To link again, ask your manager for a new code and send ${hint(ctx, 'link CODE')}.`,
+      ),
+    ]);
+  },
+};
