@@ -1,0 +1,47 @@
+import { AppError } from '../../../../src/domain/errors.js';
+import type { ChatPartner, CommandContext } from '../../command.js';
+import { type Button, code, type Reply, reply, text } from '../../reply.js';
+
+/** Portal commands all need a partner; the dispatcher guarantees one (needsPartner), this narrows the type. */
+export function partnerOf(ctx: CommandContext): ChatPartner {
+  if (!ctx.partner) throw new AppError('forbidden', 'not_linked', 'link your partner account first: send "link CODE"');
+  return ctx.partner;
+}
+
+/**
+ * What the partner typed was wrong, or names something they cannot see: the error's own message (it says
+ * what to do) and the command's syntax. Anything else is a fault for the dispatcher to log and apologise for.
+ */
+export async function orExplain(usage: string, fn: () => Promise<Reply | Reply[]>): Promise<Reply | Reply[]> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError && (err.kind === 'invalid' || err.kind === 'not_found')) {
+      return reply([text(err.message, ['Usage: ', code(usage)])]);
+    }
+    throw err;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Telegram's callback_data holds 64 bytes: cut a free-text tail (a search) on a character boundary. */
+export function fitAction(prefix: string, tail = ''): string {
+  let t = tail;
+  while (encoder.encode(prefix + t).length > 64) t = [...t].slice(0, -1).join('');
+  return prefix + t;
+}
+
+/** "‹ Prev" / "Next ›" under a paged list; `action(page)` builds each button's action. */
+export function pager(page: number, pages: number, action: (page: number) => string): Button[][] | undefined {
+  const row: Button[] = [];
+  if (page > 1) row.push({ label: '‹ Prev', action: action(page - 1) });
+  if (page < pages) row.push({ label: 'Next ›', action: action(page + 1) });
+  return row.length > 0 ? [row] : undefined;
+}
+
+/** Page number from an action part; 1 for anything odd (a stale or hand-made button). */
+export const pageOf = (s: string | undefined): number => {
+  const n = Number(s);
+  return Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+};
