@@ -163,10 +163,10 @@ describe('partnerdesk CLI (SQLite)', () => {
     expect(lines(res.stderr)).toEqual([expect.stringContaining('already has partners')]);
   });
 
-  it('bots explains it arrives later and exits 0', async () => {
+  it('bots without TELEGRAM_BOT_TOKEN says what to set and exits 2', async () => {
     const res = await cli(['bots'], env);
-    expect(res.code).toBe(0);
-    expect(res.stdout).toContain('later release');
+    expect(res.code).toBe(2);
+    expect(lines(res.stderr)).toEqual([expect.stringContaining('set TELEGRAM_BOT_TOKEN')]);
   });
 });
 

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
 import { postbacksApiRoutes } from './routes/postbacks-api.js';
 import { reportApiRoutes } from './routes/report-api.js';
+import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
 import { trackingRoutes } from './routes/tracking.js';
 
 /** Builds the HTTP server around an App; routes are thin: parse, call a use case, shape the answer. */
@@ -36,6 +37,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(reportApiRoutes, { app, prefix: '/api/v1' });
   await server.register(adminRoutes, { app, prefix: '/api/v1' });
   await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
+  await server.register(telegramWebhookRoutes, { app });
   return server;
 }
 

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { createBotCore } from '../../../bots/core/bot-core.js';
+import { type RunningTelegramBot, startTelegramBot } from '../../../bots/telegram/telegram-bot.js';
 import { type App, createApp } from '../../app/create-app.js';
 import { seedDemo } from '../../app/seed-demo.js';
 import { loadConfig } from '../../config/index.js';
@@ -9,11 +11,14 @@ import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
 import { createLogger } from '../../infra/logger.js';
 import { type RunningWorker, startWorker } from '../../jobs/worker.js';
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
+import { UsageError } from '../cli-error.js';
 import { createDemoKey, readDemoKey } from '../demo-key.js';
 
 interface Roles {
   http: boolean;
   worker: boolean;
+  /** Chat bots (Telegram when TELEGRAM_BOT_TOKEN is set). */
+  bots: boolean;
   /** Seed demo data into an empty embedded database (SEED_DEMO decides too). */
   seed: boolean;
 }
@@ -39,12 +44,24 @@ function waitForSignal(): Promise<NodeJS.Signals> {
  */
 export async function serve(roles: Roles): Promise<void> {
   const config = loadConfig();
+  if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
+    throw new UsageError(
+      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) in the environment or .env',
+    );
+  }
+  // A Telegram webhook arrives over HTTP, so the bots role listens too in webhook mode; and any process that
+  // serves HTTP in webhook mode runs the bot, or its webhook route would have nobody to hand updates to.
+  const webhook = Boolean(config.telegram?.webhookSecret);
+  const http = roles.http || (roles.bots && webhook);
+  const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
   const logger = createLogger(config.logLevel);
   let localRedis: LocalRedis | null = null;
   let app: App | null = null;
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
   let worker: RunningWorker | null = null;
+  let telegram: RunningTelegramBot | null = null;
   const shutdown = async () => {
+    await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
     await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
@@ -63,12 +80,12 @@ export async function serve(roles: Roles): Promise<void> {
       const s = await seedDemo(running, { now: running.now() });
       seeded = { ...s, seconds: s.ms / 1000 };
       demoKey = await createDemoKey(running, config.dataDir);
-    } else if (roles.http) {
+    } else if (http) {
       demoKey = await readDemoKey(running, config.dataDir);
     }
 
     let httpUrl: string | null = null;
-    if (roles.http) {
+    if (http) {
       server = await buildServer(running);
       await server.listen({ host: config.http.host, port: config.http.port });
       const addr = server.server.address();
@@ -77,6 +94,7 @@ export async function serve(roles: Roles): Promise<void> {
       httpUrl = `http://${host}:${port}`;
     }
     if (roles.worker) worker = await startWorker(running);
+    if (runTelegram) telegram = await startTelegramBot(running, createBotCore(running));
 
     const redis = localRedis
       ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`
@@ -90,7 +108,7 @@ export async function serve(roles: Roles): Promise<void> {
           worker: roles.worker,
           demoKey,
           seeded,
-          example: roles.http ? await findTrackingExample(running.db) : null,
+          example: http ? await findTrackingExample(running.db) : null,
         },
         running.now(),
       ),
@@ -100,7 +118,13 @@ export async function serve(roles: Roles): Promise<void> {
     throw err;
   }
   const sig = await waitForSignal();
-  const parts = [server && 'HTTP', worker && 'worker', 'database', localRedis && !localRedis.reused && 'local Redis'];
+  const parts = [
+    server && 'HTTP',
+    worker && 'worker',
+    telegram && 'Telegram bot',
+    'database',
+    localRedis && !localRedis.reused && 'local Redis',
+  ];
   console.log(`\n${sig}: shutting down (${parts.filter(Boolean).join(', ')})...`);
   await shutdown();
   console.log('Stopped.');
@@ -110,19 +134,21 @@ export function registerRunCommands(program: Command): void {
   program
     .command('start')
     .description('run everything in one process: HTTP API + tracking, worker; seeds demo data on an empty embedded DB')
-    .action(() => serve({ http: true, worker: true, seed: true }));
+    .action(() => serve({ http: true, worker: true, bots: true, seed: true }));
   program
     .command('api')
     .description('run only the HTTP role (tracking, postback, API, docs); for scale-out')
-    .action(() => serve({ http: true, worker: false, seed: false }));
+    .action(() => serve({ http: true, worker: false, bots: false, seed: false }));
   program
     .command('worker')
-    .description('run only the worker role: postback relay (dispatcher, BullMQ worker, reconciler); scales out on PostgreSQL + Redis')
-    .action(() => serve({ http: false, worker: true, seed: false }));
+    .description(
+      'run only the worker role: postback relay (dispatcher, BullMQ worker, reconciler); scales out on PostgreSQL + Redis',
+    )
+    .action(() => serve({ http: false, worker: true, bots: false, seed: false }));
   program
     .command('bots')
-    .description('run only the chat bots role (arrives with a later release; exits at once)')
-    .action(() => {
-      console.log('partnerdesk: the Telegram and Slack bots arrive with a later release; nothing to run yet.');
-    });
+    .description(
+      'run only the chat bots role: Telegram long polling (one process only), or webhook when TELEGRAM_WEBHOOK_SECRET is set (listens on HTTP)',
+    )
+    .action(() => serve({ http: false, worker: false, bots: true, seed: false }));
 }

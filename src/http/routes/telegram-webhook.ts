@@ -1,0 +1,69 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app/create-app.js';
+import { errorBody } from '../errors.js';
+import type { RouteOptions } from '../server.js';
+
+/** What a running Telegram bot gives the route: it takes an update and answers for itself later. */
+export type TelegramUpdateHandler = (update: unknown) => Promise<void>;
+
+// The bot starts after the HTTP server is built (and tests start both separately), so the route finds its
+// bot at request time, per App: no process-wide singleton.
+const handlers = new WeakMap<App, TelegramUpdateHandler>();
+
+/** Called by the Telegram adapter in webhook mode; returns the detach function for its stop(). */
+export function attachTelegramWebhook(app: App, handler: TelegramUpdateHandler): () => void {
+  handlers.set(app, handler);
+  return () => {
+    if (handlers.get(app) === handler) handlers.delete(app);
+  };
+}
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  // timingSafeEqual needs equal lengths; comparing b with itself keeps the time independent of `given`.
+  return a.length === b.length ? timingSafeEqual(a, b) : !timingSafeEqual(b, b);
+}
+
+/**
+ * POST /telegram/webhook: Telegram delivers updates here when TELEGRAM_WEBHOOK_SECRET is set. Only a request
+ * carrying that secret in X-Telegram-Bot-Api-Secret-Token is handled. The answer is 200 at once: replies go
+ * out through the Bot API, and a slow answer would make Telegram resend the update.
+ */
+export async function telegramWebhookRoutes(server: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { app } = opts;
+  const log = app.logger.child({ component: 'telegram-webhook' });
+  server.post('/telegram/webhook', async (req, reply) => {
+    const secret = app.config.telegram?.webhookSecret;
+    if (!secret) {
+      return reply
+        .status(404)
+        .send(errorBody('telegram_webhook_off', 'the Telegram webhook is off; set TELEGRAM_WEBHOOK_SECRET to use it'));
+    }
+    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) {
+      log.warn({ event: 'telegram.webhook_rejected', ip: req.ip }, 'telegram webhook call without the right secret');
+      return reply
+        .status(401)
+        .send(
+          errorBody(
+            'bad_webhook_secret',
+            'X-Telegram-Bot-Api-Secret-Token must equal TELEGRAM_WEBHOOK_SECRET (setWebhook secret_token)',
+          ),
+        );
+    }
+    const handler = handlers.get(app);
+    if (!handler) {
+      // Telegram retries a non-2xx answer, so an update that arrives while the bot is starting is not lost.
+      return reply
+        .status(503)
+        .send(errorBody('telegram_bot_not_running', 'the Telegram bot is not running in this process yet; retry'));
+    }
+    if (typeof req.body !== 'object' || req.body === null || !('update_id' in req.body)) {
+      return reply.status(400).send(errorBody('bad_update', 'body must be a Telegram Update with update_id', 'body'));
+    }
+    handler(req.body).catch((err) => log.error({ err, event: 'telegram.update_failed' }, 'telegram update failed'));
+    return reply.status(200).send({ ok: true });
+  });
+}
