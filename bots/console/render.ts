@@ -16,7 +16,10 @@ export function fileSaver(dir: string, now: () => number = Date.now): SaveFile {
   let n = 0;
   return (filename, data) => {
     mkdirSync(dir, { recursive: true });
-    const safe = filename.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'file';
+    // Shorten the name but keep its extension, so the saved chart still opens as a .png.
+    const ext = path.extname(filename).replace(/[^\w.]+/g, '').slice(0, 10);
+    const stem = path.basename(filename, path.extname(filename)).replace(/[^\w.-]+/g, '_').slice(0, 60) || 'file';
+    const safe = stem + ext;
     n += 1;
     const p = path.join(dir, `${now()}-${n}-${safe}`);
     writeFileSync(p, data);
