@@ -3,6 +3,7 @@ import { insertDeliveries, type NewDelivery } from '../db/repositories/deliverie
 import { findEnabledRules } from '../db/repositories/postbacks.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
+import { queueConversionNotifications } from './conversion-notifications.js';
 import { notifyOutboxCommitted } from './outbox-signal.js';
 
 /** Something happened to a conversion that a partner may want to hear about (their postback, a chat note). */
@@ -30,6 +31,8 @@ export interface ConversionEvent {
  */
 export async function onConversionEvents(trx: Knex.Transaction, events: ConversionEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
+  await queueConversionNotifications(trx, events);
   const rules = await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]);
   if (rules.length === 0) return;
   const rows: NewDelivery[] = [];

@@ -2,6 +2,7 @@ import { appendLedgerEntries, insertPayment } from '../db/repositories/ledger.js
 import { invalid, notFound } from '../domain/errors.js';
 import { parseCurrency } from '../domain/money.js';
 import type { Deps } from './deps.js';
+import { queuePaymentNotification } from './payment-notifications.js';
 
 export const PAYMENT_STATUSES = ['requested', 'processing', 'paid', 'failed', 'cancelled'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
@@ -66,6 +67,14 @@ export async function recordPayment(deps: Deps, input: RecordPaymentInput): Prom
         },
       ]);
     }
+    await queuePaymentNotification(trx, {
+      paymentId,
+      partnerId: input.partnerId,
+      status: input.status,
+      amount: input.amount,
+      currency,
+      at: deps.now(),
+    });
     return { paymentId };
   });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createBotCore } from '../../../bots/core/bot-core.js';
 import { type RunningTelegramBot, startTelegramBot } from '../../../bots/telegram/telegram-bot.js';
+import { createTelegramSender } from '../../../bots/telegram/telegram-sender.js';
 import { type App, createApp } from '../../app/create-app.js';
 import { seedDemo } from '../../app/seed-demo.js';
 import { loadConfig } from '../../config/index.js';
@@ -9,6 +10,7 @@ import { countPartners } from '../../db/repositories/partners.js';
 import { buildServer } from '../../http/server.js';
 import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
 import { createLogger } from '../../infra/logger.js';
+import { type RunningNotifications, startNotifications } from '../../jobs/notifications/start.js';
 import { type RunningWorker, startWorker } from '../../jobs/worker.js';
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
 import { UsageError } from '../cli-error.js';
@@ -60,8 +62,10 @@ export async function serve(roles: Roles): Promise<void> {
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
   let worker: RunningWorker | null = null;
   let telegram: RunningTelegramBot | null = null;
+  let notifications: RunningNotifications | null = null;
   const shutdown = async () => {
     await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
+    await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
     await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
@@ -95,6 +99,8 @@ export async function serve(roles: Roles): Promise<void> {
     }
     if (roles.worker) worker = await startWorker(running);
     if (runTelegram) telegram = await startTelegramBot(running, createBotCore(running));
+    // Chat notifications need the bot's token, so they run where the bot runs.
+    if (runTelegram) notifications = await startNotifications(running, [createTelegramSender(running)]);
 
     const redis = localRedis
       ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`

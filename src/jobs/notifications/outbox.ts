@@ -1,0 +1,115 @@
+import type { Queue } from 'bullmq';
+import type { Deps } from '../../app/deps.js';
+import { onNotificationsCommitted } from '../../app/notification-signal.js';
+import { convertPartnerEvents } from '../../app/partner-event-notifications.js';
+import {
+  findOverdueNotifications,
+  findUndispatchedNotifications,
+  markNotificationsQueued,
+} from '../../db/repositories/notifications.js';
+import { enqueueNotifications } from './queue.js';
+
+export interface OutboxOptions {
+  pollMs?: number;
+  reconcileIntervalMs?: number;
+  reconcileGraceMs?: number;
+  pageSize?: number;
+}
+
+export interface NotificationOutbox {
+  /** One dispatch pass now: converts relay events, enqueues fresh rows; returns how many were enqueued. */
+  dispatchOnce(): Promise<number>;
+  /** One reconciler pass now; returns how many overdue rows were enqueued again. */
+  reconcileOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves notification rows into BullMQ. The dispatcher runs after a commit in this process (nudge) or every
+ * pollMs: it first turns new relay events (partner_events) into rows, then enqueues rows never queued. The
+ * reconciler re-enqueues pending rows overdue by more than the grace period (a crash between commit and
+ * enqueue, a wiped Redis, a job failed for stalling); jobId = row id, so a job that still exists is kept.
+ */
+export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOptions = {}): NotificationOutbox {
+  const pollMs = opts.pollMs ?? 500;
+  const pageSize = opts.pageSize ?? 500;
+  const graceMs = opts.reconcileGraceMs ?? 60_000;
+  const log = deps.logger.child({ component: 'notify-outbox' });
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const off = onNotificationsCommitted(() => wake?.());
+
+  const dispatchOnce = async (): Promise<number> => {
+    await convertPartnerEvents(deps);
+    let total = 0;
+    for (;;) {
+      const ids = await findUndispatchedNotifications(deps.db, deps.now(), pageSize);
+      if (ids.length === 0) return total;
+      await enqueueNotifications(queue, ids);
+      await markNotificationsQueued(deps.db, ids, deps.now());
+      total += ids.length;
+      if (ids.length < pageSize) return total;
+    }
+  };
+
+  const reconcileOnce = async (): Promise<number> => {
+    const now = deps.now();
+    const ids = await findOverdueNotifications(deps.db, {
+      dueBefore: now - graceMs,
+      queuedBefore: now - graceMs,
+      limit: 5_000,
+    });
+    if (ids.length === 0) return 0;
+    await enqueueNotifications(queue, ids);
+    // Stamped so the next pass moves on when a large backlog is legitimately overdue.
+    await markNotificationsQueued(deps.db, ids, now);
+    log.info({ event: 'notify.reconciler_requeued', count: ids.length }, 're-enqueued overdue notifications');
+    return ids.length;
+  };
+
+  const loop = (async () => {
+    let backoff = pollMs;
+    while (!stopped) {
+      try {
+        await dispatchOnce();
+        backoff = pollMs;
+      } catch (err) {
+        // Redis or the database is away: the rows wait in the table; try again, more slowly.
+        log.warn({ err: (err as Error).message, event: 'notify.dispatch_failed' }, 'dispatch failed; will retry');
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, backoff);
+        function done() {
+          clearTimeout(t);
+          wake = null;
+          resolve();
+        }
+        wake = done;
+      });
+    }
+  })();
+
+  const timer = setInterval(() => {
+    reconcileOnce().catch((err) =>
+      log.warn(
+        { err: (err as Error).message, event: 'notify.reconcile_failed' },
+        'reconcile failed; next pass retries',
+      ),
+    );
+  }, opts.reconcileIntervalMs ?? 30_000);
+  timer.unref();
+
+  return {
+    dispatchOnce,
+    reconcileOnce,
+    async stop() {
+      stopped = true;
+      off();
+      clearInterval(timer);
+      wake?.();
+      await loop;
+    },
+  };
+}
