@@ -1,5 +1,6 @@
 import { linkChat, unlinkChat } from '../../../../src/app/link-chat.js';
 import type { Command } from '../../command.js';
+import { endFlow } from '../../conversation-state.js';
 import { reply, text } from '../../reply.js';
 import { hint, identityOf, partnerOf } from './shared.js';
 
@@ -17,6 +18,7 @@ export const link: Command = {
       ]);
     }
     const r = await linkChat(ctx.app, identityOf(ctx), args);
+    await endFlow(ctx); // a guided step begun for another partner must not save into this one
     const lines = [`Linked: this chat now belongs to partner ${r.partnerName} (#${r.partnerId}).`];
     if (r.previousPartnerId !== null) lines.push(`Its earlier link to partner #${r.previousPartnerId} is replaced.`);
     lines.push(`Try ${hint(ctx, 'balance')} or ${hint(ctx, 'help')}.`);
@@ -32,6 +34,7 @@ export const unlink: Command = {
   async run(ctx) {
     const p = partnerOf(ctx);
     await unlinkChat(ctx.app, identityOf(ctx));
+    await endFlow(ctx); // else a half-done postback or payment set-up would outlive the link
     return reply([
       text(
         `Unlinked: this chat no longer sees the data of partner ${p.name} (#${p.id}).`,
