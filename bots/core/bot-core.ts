@@ -116,7 +116,10 @@ export function createBotCore(app: App, opts: BotCoreOptions = {}): BotCore {
       await endFlow(ctx);
       return say('Cancelled. Nothing was changed.');
     }
-    if (flow && !parsed.slash) {
+    // Plain text answers the open step, unless it starts with a command name: on the console and in Slack
+    // DMs commands have no slash, and a partner who types "balance" mid-flow means the command (the flow
+    // stays open for the next answer). No step expects a command name as its answer.
+    if (flow && !parsed.slash && !byName.has(parsed.name)) {
       const handler = flows[flow.flow];
       if (handler) {
         return guarded(user, `flow:${flow.flow}`, () => handler.onText({ ...ctx, conversation: flow }, raw.trim()));
