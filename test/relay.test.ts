@@ -176,6 +176,25 @@ describe.each(DB_FLAVORS)('postback relay on %s', (flavor) => {
     expect(attempts[0].response_snippet).toBe('answer 503');
   });
 
+  it('a burst of conversions is delivered together; only the failed ones are retried, every attempt logged', async () => {
+    const s = await setup();
+    rx.script(s.path, [503, 503, 500, 200]);
+    await Promise.all(Array.from({ length: 8 }, () => convert(s)));
+    const rows = await eventually(async () => {
+      const all = await deliveriesOf(s.postbackId);
+      return all.length === 8 && all.every((r) => r.state === 'delivered') ? all : null;
+    });
+    const got = await rx.waitFor(s.path, 11);
+    expect(new Set(got.map((r) => r.query.get('id')))).toEqual(new Set(rows.map((r) => String(r.id))));
+    expect(rows.map((r) => r.attempts).sort()).toEqual([1, 1, 1, 1, 1, 2, 2, 2]);
+    const attempts = await ctx.app.db('postback_attempts').whereIn(
+      'delivery_id',
+      rows.map((r) => r.id),
+    );
+    expect(attempts).toHaveLength(11);
+    expect(attempts.filter((a) => a.status_code === 200)).toHaveLength(8);
+  });
+
   it('honours Retry-After (within bounds) for the next attempt', async () => {
     const s = await setup();
     rx.script(s.path, [{ status: 429, headers: { 'retry-after': '2' } }, 200]);

@@ -44,8 +44,10 @@ export function knexConfig(database: Config['database']): Knex.Config {
         conn: { exec(sql: string, cb: (err: Error | null) => void): void },
         done: (err: Error | null, c: unknown) => void,
       ) {
+        // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
+        // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
         conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;',
           (err) => done(err, conn),
         );
       },

@@ -101,3 +101,39 @@ export function createGroupCommit<T>(
     },
   };
 }
+
+export interface Limiter {
+  /** Runs fn once `weight` units are free (weights above the limit are clamped to it). */
+  run<T>(fn: () => Promise<T>, weight?: number): Promise<T>;
+}
+
+/**
+ * At most `max` units in use at once, the rest wait in arrival order. Used twice by the relay: sends in
+ * flight (a batch job starts dozens at once), and deliveries loaded in memory (a batch job weighs its size),
+ * so sockets and heap stay bounded by the configured concurrency whatever mix of jobs BullMQ hands us.
+ */
+export function createLimiter(max: number): Limiter {
+  let used = 0;
+  const waiting: { weight: number; go: () => void }[] = [];
+  const pump = () => {
+    while (waiting.length > 0 && used + (waiting[0]?.weight ?? 0) <= max) {
+      const next = waiting.shift();
+      if (!next) break;
+      used += next.weight;
+      next.go();
+    }
+  };
+  return {
+    async run(fn, weight = 1) {
+      const w = Math.min(Math.max(1, weight), max);
+      if (waiting.length === 0 && used + w <= max) used += w;
+      else await new Promise<void>((go) => waiting.push({ weight: w, go }));
+      try {
+        return await fn();
+      } finally {
+        used -= w;
+        pump();
+      }
+    },
+  };
+}

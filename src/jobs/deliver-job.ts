@@ -1,10 +1,12 @@
 import { DelayedError, type Job } from 'bullmq';
 import { buildPostbackRequest, deliveryValues, endpointOf } from '../app/postback-request.js';
+import type { DeliveryForSend } from '../db/repositories/deliveries.js';
 import { decideRetry, isEndpointFailure, jitter } from '../domain/retry-schedule.js';
 import type { Logger } from '../infra/logger.js';
 import type { SafeHttpClient } from '../outbound/safe-http.js';
+import type { Limiter } from './batching.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import { deliveryIdOf } from './queues.js';
+import { BATCH_JOB, deliveryIdOf } from './queues.js';
 import type { RelayStore } from './relay-store.js';
 
 export interface DeliverContext {
@@ -16,42 +18,44 @@ export interface DeliverContext {
   logger: Logger;
   /** Aborted when a graceful shutdown runs out of patience: in-flight sends end as 'aborted'. */
   shutdown: AbortSignal;
+  /** Bounds sends in flight across all jobs: a batch job carries many deliveries. */
+  sends: Limiter;
+  /** Bounds deliveries loaded at once: a batch job waits here weighing its size before reading its rows. */
+  loaded: Limiter;
+  /** Gives deliveries their own delayed "d" job (retries, pauses, early re-adds from a batch job). */
+  requeue: (items: { id: number; delay: number }[]) => Promise<void>;
   onDelivered?: (deliveryId: number) => void;
 }
 
 const SNIPPET = 1024;
 
-/**
- * One BullMQ job = one attempt of one delivery. The job holds only the id; the row is re-read (batched) and
- * decides: a delivered or dead row is skipped, so a job run twice (stall, reconciler, replay race) cannot
- * send twice for the same state. Retries and circuit-breaker pauses move the same job to delayed, keeping
- * jobId = delivery id; only real attempts count against the schedule.
- */
-export function createDeliverProcessor(ctx: DeliverContext) {
-  const later = async (job: Job, at: number, token: string | undefined): Promise<never> => {
-    await job.moveToDelayed(Math.max(at, ctx.now() + 1), token);
-    throw new DelayedError();
-  };
+/** What one look at one delivery ended in: finished for now (with a label), or "try again at `at`". */
+type Step = { kind: 'done'; label: string } | { kind: 'later'; at: number };
 
-  return async function deliver(job: Job, token?: string): Promise<string> {
-    const id = deliveryIdOf(job.id);
-    const d = await ctx.store.loader.load(id);
-    if (d?.state !== 'pending') return 'skipped';
+/**
+ * One attempt of one delivery, shared by both job kinds. The row (re-read by the caller) decides: a
+ * delivered or dead row is skipped, so a job run twice (stall, reconciler, replay race) cannot send twice
+ * for the same state. The outcome is written (group commit) BEFORE we return, so a retry job created from
+ * the returned `later` always reads the new attempt count and never fires early.
+ */
+function createAttempt(ctx: DeliverContext) {
+  return async function attempt(id: number, d: DeliveryForSend | undefined): Promise<Step> {
+    if (d?.state !== 'pending') return { kind: 'done', label: 'skipped' };
     if (!d.postback.enabled) {
       await ctx.store.writer.submit({ kind: 'dead_without_attempt', deliveryId: id, reason: 'postback_disabled' });
-      return 'postback_disabled';
+      return { kind: 'done', label: 'postback_disabled' };
     }
     // Re-added early (reconciler after a Redis wipe, a replay racing a retry): wait for the row's own time.
-    if (d.nextAttemptAt > ctx.now() + 1000) return later(job, d.nextAttemptAt, token);
+    if (d.nextAttemptAt > ctx.now() + 1000) return { kind: 'later', at: d.nextAttemptAt };
 
     const req = buildPostbackRequest(d.postback, deliveryValues(d));
     const endpoint = endpointOf(req.url);
     const gate = endpoint ? await ctx.breaker.check(endpoint) : ({ kind: 'allow' } as const);
     // Paused: wait out the cool-down without spending an attempt; spread the wake-ups over a couple of seconds.
-    if (gate.kind === 'pause') return later(job, gate.until + jitter(1000), token);
+    if (gate.kind === 'pause') return { kind: 'later', at: gate.until + jitter(1000) };
 
-    const result = await ctx.http.send({ ...req, signal: ctx.shutdown });
-    if (result.errorClass === 'aborted') return later(job, ctx.now() + 1000, token);
+    const result = await ctx.sends.run(() => ctx.http.send({ ...req, signal: ctx.shutdown }));
+    if (result.errorClass === 'aborted') return { kind: 'later', at: ctx.now() + 1000 };
     const at = ctx.now();
     const outcome = { status: result.status, errorClass: result.errorClass, retryAfter: result.headers['retry-after'] };
     const decision = decideRetry({ outcome, attempts: d.attempts + 1, schedule: ctx.schedule, now: at });
@@ -91,7 +95,49 @@ export function createDeliverProcessor(ctx: DeliverContext) {
         : {}),
     });
     if (decision.kind === 'delivered') ctx.onDelivered?.(id);
-    if (decision.kind === 'retry') return later(job, at + decision.delayMs, token);
-    return decision.kind;
+    if (decision.kind === 'retry') return { kind: 'later', at: at + decision.delayMs };
+    return { kind: 'done', label: decision.kind };
+  };
+}
+
+/**
+ * Two job kinds on one queue. "d<id>" = one delivery: its retries and pauses move the same job to delayed,
+ * keeping jobId = delivery id; only real attempts count against the schedule. "batch" = the first attempt of
+ * a page of fresh deliveries, read in one query and sent concurrently; whatever must wait gets its own
+ * delayed "d" job. If that hand-off fails the batch job fails and BullMQ re-runs it: rows already finished
+ * are skipped, and the reconciler still covers every pending row if Redis loses everything.
+ */
+export function createDeliverProcessor(ctx: DeliverContext) {
+  const attempt = createAttempt(ctx);
+
+  async function single(job: Job, token: string | undefined): Promise<string> {
+    const id = deliveryIdOf(job.id);
+    const step = await ctx.loaded.run(async () => attempt(id, await ctx.store.loader.load(id)));
+    if (step.kind === 'done') return step.label;
+    await job.moveToDelayed(Math.max(step.at, ctx.now() + 1), token);
+    throw new DelayedError();
+  }
+
+  async function batch(job: Job): Promise<string> {
+    const ids = ((job.data as { ids?: unknown }).ids as number[] | undefined) ?? [];
+    const steps = await ctx.loaded.run(async () => {
+      const rows = await ctx.store.loadMany(ids);
+      return Promise.allSettled(ids.map((id) => attempt(id, rows.get(id))));
+    }, ids.length);
+    const later: { id: number; delay: number }[] = [];
+    let failed: unknown = null;
+    steps.forEach((s, i) => {
+      const id = ids[i] as number;
+      if (s.status === 'rejected') failed ??= s.reason;
+      else if (s.value.kind === 'later') later.push({ id, delay: Math.max(1, s.value.at - ctx.now()) });
+    });
+    if (later.length > 0) await ctx.requeue(later);
+    // A delivery whose outcome could not be written (database away): fail the job so BullMQ runs it again.
+    if (failed) throw failed;
+    return `batch of ${ids.length}, ${later.length} to retry`;
+  }
+
+  return function deliver(job: Job, token?: string): Promise<string> {
+    return job.name === BATCH_JOB ? batch(job) : single(job, token);
   };
 }

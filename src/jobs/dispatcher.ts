@@ -3,27 +3,34 @@ import type { Knex } from 'knex';
 import { onOutboxCommitted } from '../app/outbox-signal.js';
 import { findUndispatched, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
-import { enqueueDeliveries } from './queues.js';
+import { BATCH_SIZE, enqueueBatches } from './queues.js';
 
 export interface Dispatcher {
   stop(): Promise<void>;
 }
 
 /**
- * Hands committed outbox rows to BullMQ: pages of pending rows with queued_at = 0, addBulk with
- * jobId = delivery id, then marks them queued. Woken at once by a commit in this process, else it polls.
- * Two dispatchers (two worker processes) may pick the same page: the second addBulk is a no-op per jobId.
+ * Hands committed outbox rows to BullMQ: pages of pending rows with queued_at = 0, added as batch jobs
+ * (jobId = "b" + first delivery id of the batch, see queues.ts), then marks them queued. Woken at once by
+ * a commit in this process, else it polls.
+ * Two dispatchers (two worker processes) may pick the same page: the second addBulk is a no-op per jobId
+ * when the pages match, and otherwise a row sent twice at worst (at-least-once; the row state skips most).
  * A crash between addBulk and markQueued re-adds the page next time, which is equally harmless.
  */
 export function startDispatcher(
   deps: { db: Knex; logger: Logger; now: () => number },
   queue: Queue,
-  opts: { pageSize?: number; pollMs?: number; maxWaiting?: number } = {},
+  opts: { pageSize?: number; pollMs?: number; maxWaiting?: number; gatherMs?: number } = {},
 ): Dispatcher {
   const pageSize = opts.pageSize ?? 1000;
-  // Backpressure: a backlog of a million rows stays in the database, not in Redis memory.
-  const maxWaiting = opts.maxWaiting ?? 20_000;
+  // Backpressure: a backlog of a million rows stays in the database, not in Redis or worker memory.
+  // maxWaiting counts deliveries; waiting jobs are mostly batch jobs of BATCH_SIZE.
+  const maxWaitingJobs = Math.max(1, Math.ceil((opts.maxWaiting ?? 20_000) / BATCH_SIZE));
   const pollMs = opts.pollMs ?? 250;
+  // After a wake-up, let a few more commits land before reading: every page costs a SELECT, an addBulk and
+  // an UPDATE, and every batch job a load query, so fuller pages mean far fewer statements on SQLite's
+  // single connection (which S2S intake shares). Costs at most this much latency.
+  const gatherMs = opts.gatherMs ?? 20;
   const log = deps.logger.child({ component: 'dispatcher' });
   let stopped = false;
   let wake: (() => void) | null = null;
@@ -50,16 +57,13 @@ export function startDispatcher(
     while (!stopped) {
       nudged = false;
       try {
-        if ((await queue.getWaitingCount()) >= maxWaiting) {
+        if ((await queue.getWaitingCount()) >= maxWaitingJobs) {
           await sleep(backoff);
           continue;
         }
         const ids = await findUndispatched(deps.db, pageSize);
         if (ids.length > 0) {
-          await enqueueDeliveries(
-            queue,
-            ids.map((id) => ({ id })),
-          );
+          await enqueueBatches(queue, ids);
           await markQueued(deps.db, ids, deps.now());
         }
         backoff = pollMs;
@@ -71,6 +75,7 @@ export function startDispatcher(
         nudged = false;
       }
       await sleep(backoff);
+      if (!stopped) await new Promise((r) => setTimeout(r, gatherMs));
     }
   })();
 

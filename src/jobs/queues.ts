@@ -4,6 +4,10 @@ import { AppError } from '../domain/errors.js';
 
 export const POSTBACK_QUEUE = 'postbacks';
 export const DELIVER_JOB = 'deliver';
+/** A fresh page of deliveries in one job: BullMQ costs a few Redis round trips per job, not per delivery. */
+export const BATCH_JOB = 'batch';
+/** Deliveries per batch job: enough to amortise BullMQ, small enough that one slow endpoint holds up few. */
+export const BATCH_SIZE = 100;
 
 /**
  * Jobs carry only their id ("d" + delivery id); the handler re-reads the row. Removed when finished so that a
@@ -27,6 +31,20 @@ export const deliveryIdOf = (jobId: string | undefined) => Number((jobId ?? '').
 
 export function deliveryJob(id: number, delay = 0) {
   return { name: DELIVER_JOB, data: {}, opts: { jobId: jobIdOf(id), ...(delay > 0 ? { delay } : {}) } };
+}
+
+/**
+ * First attempts of freshly committed deliveries: batch jobs of up to BATCH_SIZE ids, jobId "b" + first id so
+ * a re-added page (crash between addBulk and markQueued) dedupes. Data is the ids only. Failures and
+ * anything that must wait get their own "d" job (retries keep the per-delivery path and its jobId).
+ */
+export async function enqueueBatches(queue: Queue, ids: number[], size = BATCH_SIZE): Promise<void> {
+  const jobs = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const part = ids.slice(i, i + size);
+    jobs.push({ name: BATCH_JOB, data: { ids: part }, opts: { jobId: `b${part[0]}` } });
+  }
+  for (let i = 0; i < jobs.length; i += 100) await queue.addBulk(jobs.slice(i, i + 100));
 }
 
 /** Adds jobs for these delivery ids; existing jobs with the same id are left alone by BullMQ. */

@@ -26,6 +26,8 @@ export type RelayWrite =
 
 export interface RelayStore {
   loader: BatchLoader<number, DeliveryForSend>;
+  /** A batch job's rows in one query (the loader would split them across ticks anyway). */
+  loadMany(ids: number[]): Promise<Map<number, DeliveryForSend>>;
   writer: GroupCommit<RelayWrite>;
 }
 
@@ -78,5 +80,5 @@ export function createRelayStore(
     },
     { concurrency: isSqlite(deps.db) ? 1 : 4, maxBatch: 2000 },
   );
-  return { loader, writer };
+  return { loader, loadMany: (ids) => loadDeliveriesForSend(deps.db, ids), writer };
 }

@@ -4,10 +4,11 @@ import type { App } from '../app/create-app.js';
 import type { PartnerEvent } from '../db/repositories/partner-events.js';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
 import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
+import { createLimiter } from './batching.js';
 import { type BreakerOptions, type BreakerTransition, createCircuitBreaker } from './circuit-breaker.js';
 import { createDeliverProcessor } from './deliver-job.js';
 import { startDispatcher } from './dispatcher.js';
-import { DELIVERY_JOB_OPTIONS, POSTBACK_QUEUE, redisOptionsOf } from './queues.js';
+import { BATCH_SIZE, DELIVERY_JOB_OPTIONS, enqueueDeliveries, POSTBACK_QUEUE, redisOptionsOf } from './queues.js';
 import { startReconciler } from './reconciler.js';
 import { createRelayStore } from './relay-store.js';
 
@@ -101,6 +102,7 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
   );
 
   const shutdown = new AbortController();
+  const concurrency = opts.concurrency ?? 100;
   const processor = createDeliverProcessor({
     store,
     http,
@@ -109,12 +111,18 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
     now: app.now,
     logger: app.logger,
     shutdown: shutdown.signal,
+    sends: createLimiter(concurrency),
+    // Eight loaded deliveries per send slot: later batches are read while earlier ones wait on their slowest
+    // sends (at x2 a 1M backlog drained slower), yet the heap holds a bounded number of rows, not
+    // BullMQ concurrency x batch size of them.
+    loaded: createLimiter(Math.max(concurrency * 8, BATCH_SIZE)),
+    requeue: (items) => enqueueDeliveries(queue, items),
     onDelivered: opts.onDelivered,
   });
   const worker = new Worker(POSTBACK_QUEUE, processor, {
     connection: { ...base, maxRetriesPerRequest: null },
     prefix,
-    concurrency: opts.concurrency ?? 100,
+    concurrency,
     lockDuration: opts.lockDurationMs ?? 30_000,
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     maxStalledCount: 1,
@@ -131,7 +139,7 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
   const reconciler = dispatching
     ? startReconciler(app, queue, { intervalMs: opts.reconcileIntervalMs, graceMs: opts.reconcileGraceMs })
     : null;
-  log.info({ event: 'relay.started', concurrency: opts.concurrency ?? 100 }, 'postback relay started');
+  log.info({ event: 'relay.started', concurrency }, 'postback relay started');
 
   let closing: Promise<void> | null = null;
   return {

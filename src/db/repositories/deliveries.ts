@@ -201,17 +201,16 @@ export interface DeliveryUpdate {
 }
 
 /**
- * Applies attempt outcomes. Deliveries that succeeded with the same status share one UPDATE (the common
- * case at volume); the rest are one statement each inside the caller's transaction.
+ * Applies attempt outcomes. Successes (the common case at volume) are one UPDATE ... FROM (VALUES ...) per
+ * 500 rows, each row keeping its own status and attempt time; grouping by (status, time) instead gave ~20
+ * rows per statement because times differ by the millisecond. Retries and failures are one statement each
+ * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
  */
 export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
-  const delivered = new Map<string, number[]>();
+  const delivered: DeliveryUpdate[] = [];
   for (const u of updates) {
     if (u.state === 'delivered') {
-      const key = `${u.lastStatus}|${u.at}`;
-      const list = delivered.get(key) ?? [];
-      list.push(u.id);
-      delivered.set(key, list);
+      delivered.push(u);
       continue;
     }
     await q('postback_deliveries')
@@ -226,21 +225,15 @@ export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Pro
         updated_at: u.at,
       });
   }
-  for (const [key, ids] of delivered) {
-    const [status, at] = key.split('|');
-    for (let i = 0; i < ids.length; i += 500) {
-      await q('postback_deliveries')
-        .whereIn('id', ids.slice(i, i + 500))
-        .update({
-          state: 'delivered',
-          attempts: q.raw('attempts + 1'),
-          last_status: status === 'null' ? null : Number(status),
-          last_error_class: null,
-          last_attempt_at: Number(at),
-          delivered_at: Number(at),
-          updated_at: Number(at),
-        });
-    }
+  for (let i = 0; i < delivered.length; i += 500) {
+    const part = delivered.slice(i, i + 500);
+    const values = part.map(() => '(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))').join(', ');
+    await q.raw(
+      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = v.column2,
+         last_error_class = NULL, last_attempt_at = v.column3, delivered_at = v.column3, updated_at = v.column3
+       FROM (VALUES ${values}) AS v WHERE postback_deliveries.id = v.column1`,
+      part.flatMap((u) => [u.id, u.lastStatus, u.at]),
+    );
   }
 }
 
