@@ -17,8 +17,15 @@ export function fileSaver(dir: string, now: () => number = Date.now): SaveFile {
   return (filename, data) => {
     mkdirSync(dir, { recursive: true });
     // Shorten the name but keep its extension, so the saved chart still opens as a .png.
-    const ext = path.extname(filename).replace(/[^\w.]+/g, '').slice(0, 10);
-    const stem = path.basename(filename, path.extname(filename)).replace(/[^\w.-]+/g, '_').slice(0, 60) || 'file';
+    const ext = path
+      .extname(filename)
+      .replace(/[^\w.]+/g, '')
+      .slice(0, 10);
+    const stem =
+      path
+        .basename(filename, path.extname(filename))
+        .replace(/[^\w.-]+/g, '_')
+        .slice(0, 60) || 'file';
     const safe = stem + ext;
     n += 1;
     const p = path.join(dir, `${now()}-${n}-${safe}`);
