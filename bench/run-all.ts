@@ -2,7 +2,7 @@
 // Run one alone with `npm run bench:<name>`; extra arguments are passed to each (e.g. --duration 5).
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['tracking', 's2s', 'report', 'relay', 'charts'];
+const BENCHES = ['tracking', 's2s', 'report', 'relay', 'charts', 'bot'];
 const extra = process.argv.slice(2);
 const failed: string[] = [];
 for (const name of BENCHES) {
