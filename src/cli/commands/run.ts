@@ -12,6 +12,7 @@ import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
 import { createLogger } from '../../infra/logger.js';
 import { type RunningNotifications, startNotifications } from '../../jobs/notifications/start.js';
 import { type RunningWorker, startWorker } from '../../jobs/worker.js';
+import { closeRenderPool, configureRenderPool } from '../../mail/charts/index.js';
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
 import { UsageError } from '../cli-error.js';
 import { createDemoKey, readDemoKey } from '../demo-key.js';
@@ -57,6 +58,7 @@ export async function serve(roles: Roles): Promise<void> {
   const http = roles.http || (roles.bots && webhook);
   const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
   const logger = createLogger(config.logLevel);
+  configureRenderPool({ logger: logger.child({ component: 'charts' }) });
   let localRedis: LocalRedis | null = null;
   let app: App | null = null;
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
@@ -68,6 +70,7 @@ export async function serve(roles: Roles): Promise<void> {
     await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
+    await closeRenderPool().catch((err) => logger.warn({ err }, 'chart render pool close failed'));
     await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
     await localRedis?.stop().catch((err) => logger.warn({ err }, 'local redis stop failed'));
   };

@@ -1,0 +1,232 @@
+/**
+ * A small worker_threads pool for chart rendering. A chart costs ~10 ms of CPU (SVG layout, resvg, PNG
+ * encode); done inline it blocks every other reply behind it and leaves the second core idle.
+ *
+ * - Workers start lazily on the first render and are unref()'d while idle, so they never hold the process
+ *   open; a busy worker is ref()'d so a process awaiting only a chart does not exit under it.
+ * - Tasks wait FIFO in a bounded queue. Beyond it the chart is rendered inline: slower for everyone, but the
+ *   partner still gets a picture, and the inline cost is the natural back-pressure.
+ * - A worker that crashes rejects its task (callers send the table without the chart) and is replaced.
+ * - If a worker cannot start at all (e.g. no TypeScript loader), the pool renders inline from then on.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../domain/errors.js';
+import type { Logger } from '../../infra/logger.js';
+import { buildChartSvg } from './build-svg.js';
+import type { ChartSpec } from './chart-spec.js';
+import { rasterise } from './rasterise.js';
+import type { RenderRequest, RenderResponse } from './render-worker.js';
+
+export interface RenderPoolOptions {
+  /** Worker count; default min(2, cpus - 1), at least 1. */
+  size?: number;
+  /** Tasks allowed to wait for a worker before rendering inline; default 32. */
+  maxQueue?: number;
+  logger?: Pick<Logger, 'debug' | 'warn'>;
+  /** For tests: the worker module (default render-worker next to this file). */
+  workerUrl?: URL;
+}
+
+interface Task {
+  id: number;
+  spec: ChartSpec;
+  resolve: (png: Uint8Array) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  task: Task | null;
+}
+
+export const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism() - 1));
+
+function renderInline(spec: ChartSpec): Uint8Array {
+  return rasterise(buildChartSvg(spec));
+}
+
+/**
+ * Node cannot run a .ts worker by itself, and tsx does not pass its loader on to workers (checked with tsx
+ * 4.23 both as `tsx file.ts` and via register() in bin/partnerdesk.js), so a .ts worker boots through a tiny
+ * script that registers tsx first. A built .js worker starts directly.
+ */
+function spawn(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const boot = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * The ESM build of tsx's register API (its CJS build registers a hook path that does not exist in tsx 4.23).
+ * import.meta.resolve is missing under some transformers (vitest); the .mjs sits beside the .cjs.
+ */
+function tsxEsmApi(): string {
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  return pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+}
+
+export class RenderPool {
+  private readonly size: number;
+  private readonly maxQueue: number;
+  private readonly workerUrl: URL;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  /** Set once a worker failed to start: render inline from then on. */
+  private broken = false;
+  private closed = false;
+
+  constructor(private readonly opts: RenderPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? defaultPoolSize());
+    this.maxQueue = Math.max(0, opts.maxQueue ?? 32);
+    this.workerUrl =
+      opts.workerUrl ?? new URL(`./render-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  }
+
+  render(spec: ChartSpec): Promise<Uint8Array> {
+    if (this.closed) {
+      return Promise.reject(
+        new AppError(
+          'unavailable',
+          'chart_renderer_closed',
+          'the chart renderer is shut down; render charts before closeRenderPool()',
+        ),
+      );
+    }
+    if (this.broken) return Promise.resolve().then(() => renderInline(spec));
+    const idle = this.slots.find((s) => s.ready && !s.task);
+    const canGrow = this.slots.length < this.size;
+    if (!idle && !canGrow && this.queue.length >= this.maxQueue) {
+      return Promise.resolve().then(() => renderInline(spec));
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, spec, resolve, reject });
+      if (!idle && canGrow) this.start();
+      this.pump();
+    });
+  }
+
+  /** Stops the workers; queued and running tasks reject with chart_renderer_closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const err = () =>
+      new AppError(
+        'unavailable',
+        'chart_renderer_closed',
+        'the chart renderer was shut down while this chart waited; retry after restart',
+      );
+    for (const t of this.queue.splice(0)) t.reject(err());
+    const slots = this.slots.splice(0);
+    for (const s of slots) s.task?.reject(err());
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Workers currently alive (for tests and diagnostics). */
+  get workerCount(): number {
+    return this.slots.length;
+  }
+
+  private start(): void {
+    const slot: Slot = { worker: spawn(this.workerUrl), ready: false, task: null };
+    slot.worker.unref();
+    this.slots.push(slot);
+    slot.worker.on('message', (msg: RenderResponse) => this.onMessage(slot, msg));
+    slot.worker.on('error', (err) => this.onGone(slot, err));
+    slot.worker.on('exit', (code) => this.onGone(slot, new Error(`chart worker exited with code ${code}`)));
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: task.id, spec: task.spec } satisfies RenderRequest);
+    }
+  }
+
+  private onMessage(slot: Slot, msg: RenderResponse): void {
+    if (msg.type === 'ready') {
+      slot.ready = true;
+      this.pump();
+      return;
+    }
+    const task = slot.task;
+    slot.task = null;
+    slot.worker.unref();
+    if (task && task.id === msg.id) {
+      if (msg.type === 'done') {
+        // A Buffer view over the transferred memory: no copy, and callers keep getting a Buffer as before.
+        task.resolve(Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength));
+      } else {
+        const a = msg.error.app;
+        task.reject(a ? new AppError(a.kind, a.code, msg.error.message, a.field) : new Error(msg.error.message));
+      }
+    }
+    this.pump();
+  }
+
+  private onGone(slot: Slot, err: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return; // already handled ('error' is followed by 'exit'), or closed
+    this.slots.splice(i, 1);
+    slot.worker.removeAllListeners('message');
+    if (!slot.ready) {
+      // Never started: the environment cannot run the worker. Inline from now on, the same pictures.
+      this.broken = true;
+      this.opts.logger?.debug(
+        { err, event: 'chart.pool.inline' },
+        'chart worker could not start; rendering charts inline',
+      );
+      for (const t of this.queue.splice(0)) {
+        try {
+          t.resolve(renderInline(t.spec));
+        } catch (e) {
+          t.reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+      return;
+    }
+    if (slot.task) {
+      this.opts.logger?.warn({ err, event: 'chart.worker.crashed' }, 'chart worker crashed; starting a new one');
+      slot.task.reject(
+        new AppError(
+          'unavailable',
+          'chart_renderer_crashed',
+          `the chart worker crashed (${err.message}); send the figures without the chart or retry`,
+        ),
+      );
+    }
+    if (!this.closed && this.queue.length > 0) this.start();
+  }
+}
+
+let pool: RenderPool | null = null;
+let poolOptions: RenderPoolOptions = {};
+
+/** Options for the shared pool (e.g. the app logger); takes effect when the pool next starts. */
+export function configureRenderPool(opts: RenderPoolOptions): void {
+  poolOptions = opts;
+}
+
+/** The shared pool, created on first use (after closeRenderPool(), a later render starts a fresh one). */
+export function renderPool(): RenderPool {
+  pool ??= new RenderPool(poolOptions);
+  return pool;
+}
+
+/** Stops the shared pool's workers; safe to call when it never started. */
+export async function closeRenderPool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  await p?.close();
+}
