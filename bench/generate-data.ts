@@ -11,6 +11,7 @@
 import type { Knex } from 'knex';
 import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js';
 import { isSqlite } from '../src/db/knex.js';
+import { METRIC_COLUMNS } from '../src/db/rollups.js';
 
 export interface GenOptions {
   clicks: number;
@@ -269,17 +270,7 @@ async function buildRollups(db: Knex.Transaction, log: (s: string) => void): Pro
     ['device', 'device'],
     ['os', 'os'],
   ];
-  const sums = [
-    'clicks',
-    'cost',
-    'conv_total',
-    'conv_approved',
-    'conv_pending',
-    'conv_declined',
-    'payout',
-    'payout_approved',
-    'revenue',
-  ];
+  const sums = METRIC_COLUMNS;
   for (const [dim, value] of dims) {
     await db.raw(`
       INSERT INTO rollup_dim_hourly (partner_id, dim, hour, value, type_key, ${sums.join(', ')})

@@ -6,23 +6,7 @@ type Q = Knex | Knex.Transaction;
 export type PostbackMethod = 'GET' | 'POST';
 export type BodyFormat = 'none' | 'form' | 'json';
 
-export interface Postback {
-  id: number;
-  partnerId: number;
-  campaignId: number | null;
-  url: string;
-  method: PostbackMethod;
-  bodyFormat: BodyFormat;
-  bodyTemplate: string;
-  conversionTypes: string[];
-  statuses: string[];
-  onStatusChange: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
+/** The fields a partner or operator sets; the stored postback adds identity, state and times. */
 export interface PostbackFields {
   partnerId: number;
   campaignId: number | null;
@@ -34,6 +18,13 @@ export interface PostbackFields {
   statuses: string[];
   onStatusChange: boolean;
   enabled: boolean;
+}
+
+export interface Postback extends PostbackFields {
+  id: number;
+  disabledReason: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 function parseList(raw: unknown): string[] {
