@@ -25,7 +25,7 @@ const DAYS = Array.from({ length: 30 }, (_, i) => `Oct ${i + 2}`);
 // A deterministic wobble so runs are comparable.
 const wave = (i: number, base: number, amp: number) => Math.round(base + amp * Math.sin(i * 0.7) + ((i * 37) % 11));
 
-export const SAMPLES: Record<string, ChartSpec> = {
+const SAMPLES: Record<string, ChartSpec> = {
   'bar-30-geos': {
     kind: 'bar',
     title: 'Payout by country',

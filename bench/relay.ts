@@ -12,11 +12,11 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { freePort } from '../test/helpers/net.js';
 
 const CONCURRENCY = 128;
 const clickIdOf = (i: number) => `bench${String(i).padStart(10, '0')}`;
@@ -29,16 +29,6 @@ interface ChildArgs {
   redisUrl: string;
   receiverUrl: string;
   n: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 /** Runs `n` requests with at most CONCURRENCY in flight. */

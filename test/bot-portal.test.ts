@@ -5,7 +5,7 @@ import { currentFlow } from '../bots/core/conversation-state.js';
 import { plainLine, type Reply } from '../bots/core/reply.js';
 import { savePostback } from '../src/app/save-postback.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
-import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { addPromoMaterial, grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { eventually, type Receiver, startReceiver } from './helpers/receiver.js';
 import { randomPrefix } from './helpers/relay-fixtures.js';
@@ -70,7 +70,6 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
     now: Date.now(),
   });
   const postback = (q: string) => api(ctx, 'GET', `/postback?${q}`, undefined, null);
-  const publicId = async (rowId: number) => String((await ctx.app.db('clicks').where({ id: rowId }).first()).click_id);
 
   beforeAll(async () => {
     ctx = await startTestApp(flavor, { POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true' });
@@ -86,27 +85,7 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
     await grantAccess(db, a, alpha);
     await grantAccess(db, b, beta);
     await grantAccess(db, a, pending, 'pending');
-    const [lp] = await db('landings')
-      .insert({
-        campaign_id: alpha,
-        name: 'Quiz LP',
-        url: 'https://offer.example.com/quiz?c={clickid}',
-        is_default: true,
-      })
-      .returning('id');
-    landingId = (lp as { id: number }).id;
-    await db('creatives').insert([
-      {
-        campaign_id: alpha,
-        name: 'Big banner',
-        kind: 'banner',
-        url: 'https://cdn.example.com/b.png',
-        width: 300,
-        height: 250,
-        body: '',
-      },
-      { campaign_id: alpha, name: 'Ad copy', kind: 'text', url: '', width: null, height: null, body: 'Win big today' },
-    ]);
+    landingId = await addPromoMaterial(db, alpha, 'Win big today');
     await savePostback(ctx.app, { partnerId: a }, { url: `${rx.url}/pb?ref={ref_id}&st={status}` });
 
     const at = Date.now() - 60_000;
@@ -114,8 +93,8 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
     await addClick(db, { partnerId: a, campaignId: alpha, country: 'FR', at });
     await addClick(db, { partnerId: a, campaignId: alpha, country: 'FR', at });
     const cb = await addClick(db, { partnerId: b, campaignId: beta, country: 'US', at });
-    clickA = await publicId(ca.id);
-    clickB = await publicId(cb.id);
+    clickA = ca.clickId;
+    clickB = cb.clickId;
     expect((await postback(`clickid=${clickA}&type=Deposit&txid=tx-a1&status=approved`)).status).toBe(200);
     expect((await postback(`clickid=${clickB}&type=lead&txid=tx-b-secret`)).status).toBe(200);
   });

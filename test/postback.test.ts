@@ -3,7 +3,7 @@ import { getBalance } from '../src/app/get-balance.js';
 import { parseConversionRequest } from '../src/app/record-conversion.js';
 import { recordConversionBatch } from '../src/app/record-conversion-batch.js';
 import { countRows, ledgerOf, makeClick, rollupTotals } from './helpers/conversions.js';
-import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { grantAccess, makeApprovedPair, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 
 describe.each(DB_FLAVORS)('S2S /postback on %s', (flavor) => {
@@ -12,10 +12,8 @@ describe.each(DB_FLAVORS)('S2S /postback on %s', (flavor) => {
   let campaignId: number;
   beforeAll(async () => {
     ctx = await startTestApp(flavor);
-    partnerId = await makePartner(ctx.app.db);
     // Payout rows: lead (first, so the default type) 5.00 fixed; Deposit 50.00 fixed.
-    campaignId = await makeCampaign(ctx.app.db);
-    await grantAccess(ctx.app.db, partnerId, campaignId);
+    ({ partnerId, campaignId } = await makeApprovedPair(ctx.app.db));
   });
   afterAll(async () => ctx?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
-import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { makeApprovedPair } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { eventually, type Receiver, startReceiver } from './helpers/receiver.js';
 import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
@@ -12,9 +12,7 @@ describe.each(DB_FLAVORS)('postback settings API on %s', (flavor) => {
   let campaignId: number;
   beforeAll(async () => {
     ctx = await startTestApp(flavor);
-    partnerId = await makePartner(ctx.app.db);
-    campaignId = await makeCampaign(ctx.app.db);
-    await grantAccess(ctx.app.db, partnerId, campaignId);
+    ({ partnerId, campaignId } = await makeApprovedPair(ctx.app.db));
   });
   afterAll(async () => ctx?.close());
 

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePostback } from '../src/app/save-postback.js';
-import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { makeApprovedPair } from './helpers/fixtures.js';
 import { api, startTestApp, type TestContext } from './helpers/harness.js';
+import { freePort } from './helpers/net.js';
 import { type Receiver, startReceiver } from './helpers/receiver.js';
 import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
 
@@ -16,16 +16,6 @@ import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
  */
 const WORKER = path.resolve(import.meta.dirname, 'helpers/relay-worker-process.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function startRedis(port: number): ChildProcess {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
@@ -75,9 +65,7 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
   });
 
   it('loses nothing across SIGKILLed workers and a wiped Redis', { timeout: 90_000 }, async () => {
-    const partnerId = await makePartner(ctx.app.db);
-    const campaignId = await makeCampaign(ctx.app.db);
-    await grantAccess(ctx.app.db, partnerId, campaignId);
+    const { partnerId, campaignId } = await makeApprovedPair(ctx.app.db);
     await savePostback(
       ctx.app,
       { partnerId: null },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/app/api-keys.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
-import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
+import { makeApprovedPair, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { eventually, type Receiver, startReceiver } from './helpers/receiver.js';
 import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
@@ -47,9 +47,7 @@ describe.each(DB_FLAVORS)('postback relay on %s', (flavor) => {
 
   /** A partner with a campaign (Deposit pays 50.00) and one postback to a fresh path on the receiver. */
   async function setup(postback: Record<string, unknown> = {}, receiver: Receiver = rx) {
-    const partnerId = await makePartner(ctx.app.db);
-    const campaignId = await makeCampaign(ctx.app.db);
-    await grantAccess(ctx.app.db, partnerId, campaignId);
+    const { partnerId, campaignId } = await makeApprovedPair(ctx.app.db);
     paths += 1;
     const path = `/pb${paths}`;
     const res = await api(ctx, 'POST', '/api/v1/postbacks', {

@@ -300,6 +300,8 @@ describe('`partnerdesk bots` runs the Telegram bot (sqlite)', () => {
       fake.pushUpdate(textUpdate('/start'));
       await fake.waitFor(() => fake.sent('sendMessage').length === 1, 30_000);
       expect(fake.sent('sendMessage')[0]?.params['text']).toContain('/link CODE');
+      // The banner is printed once start-up finishes, which can come after the first reply on a busy machine.
+      await fake.waitFor(() => out.includes('Telegram on (long polling)'), 30_000).catch(() => undefined);
       expect(out).toContain('Telegram on (long polling)');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

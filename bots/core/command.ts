@@ -1,4 +1,5 @@
 import type { App } from '../../src/app/create-app.js';
+import { AppError } from '../../src/domain/errors.js';
 import type { Reply } from './reply.js';
 
 /** Who is talking, as every adapter normalises it. */
@@ -42,4 +43,10 @@ export interface Command {
   run(ctx: CommandContext, args: string): Promise<Reply | Reply[]>;
   /** Handles a button press whose action starts with `${name}:`. */
   onAction?(ctx: CommandContext, action: string): Promise<Reply | Reply[]>;
+}
+
+/** Commands with needsPartner get one (the dispatcher guarantees it); this narrows the type. */
+export function partnerOf(ctx: CommandContext): ChatPartner {
+  if (!ctx.partner) throw new AppError('forbidden', 'not_linked', 'link your partner account first: send "link CODE"');
+  return ctx.partner;
 }

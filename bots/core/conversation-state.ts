@@ -8,7 +8,7 @@ import type { Reply } from './reply.js';
  */
 
 /** A flow left alone this long is forgotten; the user starts it again from its command. */
-export const FLOW_TTL_MS = 30 * 60_000;
+const FLOW_TTL_MS = 30 * 60_000;
 
 export interface Conversation {
   flow: string;

@@ -8,7 +8,7 @@ import {
 } from '../../src/domain/report-dimensions.js';
 
 /** The dimensions a partner may group by, in the order help lists them. */
-export const PARTNER_GROUPS: readonly ReportGroup[] = REPORT_GROUPS.filter((g) => !OPERATOR_ONLY_GROUPS.includes(g));
+const PARTNER_GROUPS: readonly ReportGroup[] = REPORT_GROUPS.filter((g) => !OPERATOR_ONLY_GROUPS.includes(g));
 
 export interface PeriodArgs {
   period: Period;
@@ -56,7 +56,7 @@ function parsePartnerGroup(raw: string): ReportGroup {
 }
 
 /** True when `text` reads as a period (so "conversions 7d" is not taken for a conversion type "7d"). */
-export function isPeriod(text: string, timezone: string, now: number): boolean {
+function isPeriod(text: string, timezone: string, now: number): boolean {
   try {
     resolvePeriod(text, timezone, now);
     return true;

@@ -1,7 +1,7 @@
 import type { Button } from '../core/reply.js';
 
 /** Telegram refuses the whole message when one button's callback_data is longer than this (in bytes). */
-export const CALLBACK_DATA_MAX_BYTES = 64;
+const CALLBACK_DATA_MAX_BYTES = 64;
 
 export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
 

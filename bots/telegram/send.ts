@@ -36,7 +36,7 @@ function isParseError(err: unknown): boolean {
   return err instanceof TelegramError && err.code === 400 && /can't parse entities/i.test(err.description);
 }
 
-export function htmlToPlain(html: string): string {
+function htmlToPlain(html: string): string {
   return html
     .replace(/<[^>]*>/g, '')
     .replace(/&lt;/g, '<')

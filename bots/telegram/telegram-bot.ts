@@ -208,7 +208,7 @@ function chatUser(from: { id: number; first_name: string; last_name?: string }, 
  * text by the slash), so the only thing decided here is to ignore a command addressed to another bot in a
  * group chat (null).
  */
-export function textForCore(text: string, botUsername: string | undefined): string | null {
+function textForCore(text: string, botUsername: string | undefined): string | null {
   const m = /^\/[A-Za-z0-9_]+@([A-Za-z0-9_]+)(?=\s|$)/.exec(text);
   if (m?.[1] && botUsername && m[1].toLowerCase() !== botUsername.toLowerCase()) return null;
   return text;

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { recordPayment } from '../../src/app/record-payment.js';
-import { grantAccess, makeCampaign, makePartner } from '../helpers/fixtures.js';
+import { addPromoMaterial, grantAccess, makeCampaign, makePartner } from '../helpers/fixtures.js';
 import { addClick } from '../helpers/report-facts.js';
 import type { BotTarget, Transcript } from './driver.js';
 
@@ -26,43 +26,15 @@ export async function buildWorld(t: BotTarget): Promise<ContractWorld> {
   const beta = await makeCampaign(db, { name: 'Beta Secret' });
   await grantAccess(db, a, alpha);
   await grantAccess(db, b, beta);
-  const [lp] = await db('landings')
-    .insert({
-      campaign_id: alpha,
-      name: 'Quiz LP',
-      url: 'https://offer.example.com/quiz?c={clickid}',
-      is_default: true,
-    })
-    .returning('id');
+  const landingId = await addPromoMaterial(db, alpha, 'Win big <today> & more');
   // A minute ago, but never before today's UTC midnight: "dashboard" (today) must see these clicks.
-  await db('creatives').insert([
-    {
-      campaign_id: alpha,
-      name: 'Big banner',
-      kind: 'banner',
-      url: 'https://cdn.example.com/b.png',
-      width: 300,
-      height: 250,
-      body: '',
-    },
-    {
-      campaign_id: alpha,
-      name: 'Ad copy',
-      kind: 'text',
-      url: '',
-      width: null,
-      height: null,
-      body: 'Win big <today> & more',
-    },
-  ]);
   const at = Math.max(Date.now() - 60_000, Math.floor(Date.now() / 86_400_000) * 86_400_000);
   const ca = await addClick(db, { partnerId: a, campaignId: alpha, country: 'DE', at });
   await addClick(db, { partnerId: a, campaignId: alpha, country: 'FR', at });
   await addClick(db, { partnerId: a, campaignId: alpha, country: 'FR', at });
   const cb = await addClick(db, { partnerId: b, campaignId: beta, country: 'US', at });
-  const publicId = async (id: number) => String((await db('clicks').where({ id }).first()).click_id);
-  const clickA = await publicId(ca.id);
-  const clickB = await publicId(cb.id);
+  const clickA = ca.clickId;
+  const clickB = cb.clickId;
   await s2s(t, `clickid=${clickA}&type=Deposit&txid=tx-a1&status=approved`);
   await s2s(t, `clickid=${clickB}&type=lead&txid=tx-b-secret&status=approved`);
   for (let i = 0; i < 12; i++) {
@@ -74,7 +46,7 @@ export async function buildWorld(t: BotTarget): Promise<ContractWorld> {
       createdAt: Date.now() - (i + 2) * 86_400_000,
     });
   }
-  return { a, b, alpha, beta, landingId: (lp as { id: number }).id, clickA, clickB };
+  return { a, b, alpha, beta, landingId, clickA, clickB };
 }
 
 /** The advertiser's S2S call, through the real route. */

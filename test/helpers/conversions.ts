@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 
+/** Text columns of a click a test may set. */
+export type ClickText =
+  | 'click_id'
+  | 'country'
+  | 'device'
+  | 'os'
+  | 'ref_id'
+  | 'sub1'
+  | 'sub2'
+  | 'sub3'
+  | 'sub4'
+  | 'sub5';
+
 /**
  * Clicks written straight to the table, so conversion tests do not depend on the tracking route.
  * Returns the public click id a postback would carry.
@@ -9,9 +22,9 @@ export async function makeClick(
   db: Knex,
   partnerId: number,
   campaignId: number,
-  over: Partial<{ country: string; device: string; os: string; created_at: number }> = {},
+  over: Partial<Record<ClickText, string> & { created_at: number }> = {},
 ): Promise<string> {
-  const clickId = randomBytes(12).toString('base64url');
+  const clickId = over.click_id ?? randomBytes(12).toString('base64url');
   await db('clicks').insert({
     click_id: clickId,
     campaign_id: campaignId,

@@ -91,3 +91,39 @@ export async function makeCampaign(
 export async function grantAccess(db: Knex, partnerId: number, campaignId: number, status = 'approved'): Promise<void> {
   await db('partner_campaigns').insert({ partner_id: partnerId, campaign_id: campaignId, status, created_at: now() });
 }
+
+/** A fresh partner approved on a fresh campaign (default payouts): the setup most S2S and relay tests start from. */
+export async function makeApprovedPair(db: Knex): Promise<{ partnerId: number; campaignId: number }> {
+  const partnerId = await makePartner(db);
+  const campaignId = await makeCampaign(db);
+  await grantAccess(db, partnerId, campaignId);
+  return { partnerId, campaignId };
+}
+
+/**
+ * The promo material the bot tests read: a default "Quiz LP" landing on offer.example.com, a 300x250 banner
+ * and a text creative saying `adCopy`. Returns the landing id.
+ */
+export async function addPromoMaterial(db: Knex, campaignId: number, adCopy: string): Promise<number> {
+  const [lp] = await db('landings')
+    .insert({
+      campaign_id: campaignId,
+      name: 'Quiz LP',
+      url: 'https://offer.example.com/quiz?c={clickid}',
+      is_default: true,
+    })
+    .returning('id');
+  await db('creatives').insert([
+    {
+      campaign_id: campaignId,
+      name: 'Big banner',
+      kind: 'banner',
+      url: 'https://cdn.example.com/b.png',
+      width: 300,
+      height: 250,
+      body: '',
+    },
+    { campaign_id: campaignId, name: 'Ad copy', kind: 'text', url: '', width: null, height: null, body: adCopy },
+  ]);
+  return (lp as { id: number }).id;
+}

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './net.js';
 
 /**
  * Starts what the integration suite talks to: a throwaway Redis on a free loopback port, and
@@ -19,16 +19,6 @@ declare module 'vitest' {
 
 const PG_ROLE = 'partnerdesk_test';
 const PG_PASSWORD = 'partnerdesk_test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;

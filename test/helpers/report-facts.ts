@@ -20,6 +20,8 @@ export interface ClickSpec {
 
 export interface StoredClick extends Required<Omit<ClickSpec, 'sub1' | 'sub2'>> {
   id: number;
+  /** The public click id a postback carries. */
+  clickId: string;
 }
 
 export async function addClick(db: Knex, c: ClickSpec): Promise<StoredClick> {
@@ -32,10 +34,11 @@ export async function addClick(db: Knex, c: ClickSpec): Promise<StoredClick> {
     device: c.device ?? 'desktop',
     os: c.os ?? 'Windows',
   };
+  const clickId = randomBytes(12).toString('base64url');
   return db.transaction(async (trx) => {
     const [row] = await trx('clicks')
       .insert({
-        click_id: randomBytes(12).toString('base64url'),
+        click_id: clickId,
         campaign_id: click.campaignId,
         partner_id: click.partnerId,
         landing_id: click.landingId,
@@ -48,7 +51,7 @@ export async function addClick(db: Knex, c: ClickSpec): Promise<StoredClick> {
       })
       .returning('id');
     await applyRollupDeltas(trx, [{ ...click, typeKey: '', clicks: 1 }]);
-    return { ...click, id: (row as { id: number }).id };
+    return { ...click, id: (row as { id: number }).id, clickId };
   });
 }
 

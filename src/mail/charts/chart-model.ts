@@ -2,7 +2,7 @@ import { invalid } from '../../domain/errors.js';
 import type { ChartSpec, ValueFormat } from './chart-spec.js';
 
 /** Series colours: blue and orange stay distinct for the common colour-vision deficiencies. */
-export const COLORS = ['#2563eb', '#ea580c'] as const;
+const COLORS = ['#2563eb', '#ea580c'] as const;
 export const NEGATIVE_COLOR = '#dc2626';
 
 export interface SeriesModel {

@@ -1,5 +1,5 @@
 import type { ChartModel } from './chart-model.js';
-import { FONT_FAMILY, measureText, truncateText } from './font-metrics.js';
+import { measureText, truncateText } from './font-metrics.js';
 import { el, textEl } from './svg.js';
 import { INK, SIZE } from './theme.js';
 
@@ -103,5 +103,3 @@ export function drawNoData(m: ChartModel): string[] {
     }),
   ];
 }
-
-export const FONT_ATTRS = { 'font-family': FONT_FAMILY } as const;

@@ -43,7 +43,7 @@ interface Slot {
   task: Task | null;
 }
 
-export const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism() - 1));
+const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism() - 1));
 
 function renderInline(spec: ChartSpec): Uint8Array {
   return rasterise(buildChartSvg(spec));

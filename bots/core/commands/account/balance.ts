@@ -3,10 +3,10 @@ import { getPartner } from '../../../../src/app/get-partner.js';
 import { getPaymentMethod } from '../../../../src/app/save-payment-method.js';
 import { describeMethod } from '../../../../src/domain/payment-method.js';
 import { nextPayoutDate } from '../../../../src/domain/payout-schedule.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { bold, type Line, reply, text } from '../../reply.js';
-import { hint, partnerOf } from './shared.js';
+import { hint } from './shared.js';
 
 export const balance: Command = {
   name: 'balance',

@@ -1,8 +1,8 @@
 import { linkChat, unlinkChat } from '../../../../src/app/link-chat.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { endFlow } from '../../conversation-state.js';
 import { reply, text } from '../../reply.js';
-import { hint, identityOf, partnerOf } from './shared.js';
+import { hint, identityOf } from './shared.js';
 
 export const link: Command = {
   name: 'link',

@@ -1,8 +1,8 @@
 import { listPayments } from '../../../../src/app/list-payments.js';
-import type { Command, CommandContext } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { type Button, type Reply, reply, text } from '../../reply.js';
-import { hint, partnerOf } from './shared.js';
+import { hint } from './shared.js';
 
 const METHOD_NAMES: Record<string, string> = {
   paypal: 'PayPal',

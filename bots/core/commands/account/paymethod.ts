@@ -7,10 +7,10 @@ import {
   PAYMENT_METHOD_KINDS,
   type PaymentMethodKind,
 } from '../../../../src/domain/payment-method.js';
-import type { Command, CommandContext } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { currentFlow, endFlow, type FlowHandler, setFlowStep, startFlow } from '../../conversation-state.js';
 import { bold, type Reply, reply, text } from '../../reply.js';
-import { hint, partnerOf } from './shared.js';
+import { hint } from './shared.js';
 
 /**
  * Guided payment-method change: kind (buttons or typed) -> each field of that kind, validated as typed ->

@@ -1,9 +1,8 @@
 import { getBalance } from '../../../../src/app/get-balance.js';
 import { getReferralSummary } from '../../../../src/app/get-referral-summary.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { type Block, bold, reply, text } from '../../reply.js';
-import { partnerOf } from './shared.js';
 
 export const referral: Command = {
   name: 'referral',

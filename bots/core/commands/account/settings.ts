@@ -3,10 +3,10 @@ import { getChatNotify, setChatNotify } from '../../../../src/app/set-chat-notif
 import { updatePartner } from '../../../../src/app/update-partner.js';
 import { invalid } from '../../../../src/domain/errors.js';
 import { parseTimezone } from '../../../../src/domain/period.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { localStamp } from '../../format.js';
 import { reply, text } from '../../reply.js';
-import { hint, identityOf, partnerOf } from './shared.js';
+import { hint, identityOf } from './shared.js';
 
 export const timezone: Command = {
   name: 'timezone',

@@ -1,9 +1,9 @@
 import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
 import type { PartnerCampaign } from '../../../../src/app/list-partner-campaigns.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { type Block, bold, code, italic, type Line, reply, text } from '../../reply.js';
 import { payoutSummary } from './campaigns.js';
-import { orExplain, partnerOf } from './shared.js';
+import { orExplain } from './shared.js';
 
 const usage = 'campaign ID';
 

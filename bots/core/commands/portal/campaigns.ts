@@ -1,8 +1,8 @@
 import { listPartnerCampaigns, type PartnerCampaign } from '../../../../src/app/list-partner-campaigns.js';
 import { formatMoney, parseMoney } from '../../../../src/domain/money.js';
-import type { Command, CommandContext } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { bold, type Line, type Reply, reply, text } from '../../reply.js';
-import { fitAction, orExplain, pageOf, pager, partnerOf } from './shared.js';
+import { fitAction, orExplain, pageOf, pager } from './shared.js';
 
 const usage = 'campaigns [search]';
 

@@ -1,10 +1,10 @@
 import { listPartnerConversions } from '../../../../src/app/list-partner-conversions.js';
 import type { Period } from '../../../../src/domain/period.js';
-import type { Command, CommandContext } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp, money, periodLabel } from '../../format.js';
 import { parsePeriodArgs, parseTypeAndPeriod } from '../../period-args.js';
 import { bold, code, type Line, type Reply, reply, text } from '../../reply.js';
-import { fitAction, orExplain, pageOf, pager, partnerOf } from './shared.js';
+import { fitAction, orExplain, pageOf, pager } from './shared.js';
 
 const usage = 'conversions [type] [period]  (e.g. conversions deposit 7d)';
 const PAGE_SIZE = 10;

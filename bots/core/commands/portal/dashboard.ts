@@ -1,9 +1,9 @@
 import { getDashboard } from '../../../../src/app/get-dashboard.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { change, count, epc, money, percent, periodLabel } from '../../format.js';
 import { parsePeriodArgs } from '../../period-args.js';
 import { bold, reply, text } from '../../reply.js';
-import { orExplain, partnerOf } from './shared.js';
+import { orExplain } from './shared.js';
 
 const usage = 'dashboard [period]  (today, yesterday, 7d, 30d, mtd, last week, 2026-11-01..2026-11-15)';
 

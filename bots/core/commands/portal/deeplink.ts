@@ -1,12 +1,12 @@
 import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { bold, code, reply, text } from '../../reply.js';
-import { orExplain, partnerOf } from './shared.js';
+import { orExplain } from './shared.js';
 
 const usage = 'deeplink ID URL';
 
 /** A host is allowed when it is a listed domain or a subdomain of one ("shop.example.com" under "example.com"). */
-export function hostAllowed(host: string, domains: string[]): boolean {
+function hostAllowed(host: string, domains: string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
   return domains.some((d) => {
     const dom = d.toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');

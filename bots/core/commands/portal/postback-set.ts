@@ -5,11 +5,10 @@ import { savePostback } from '../../../../src/app/save-postback.js';
 import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
 import { AppError } from '../../../../src/domain/errors.js';
 import { checkPostbackTemplate, POSTBACK_MACROS } from '../../../../src/domain/postback-template.js';
-import type { CommandContext } from '../../command.js';
+import { type CommandContext, partnerOf } from '../../command.js';
 import { currentFlow, endFlow, type FlowHandler, setFlowStep, startFlow } from '../../conversation-state.js';
 import { bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
 import { testResultBlock } from './postback-views.js';
-import { partnerOf } from './shared.js';
 
 /**
  * The guided postback set-up: URL -> every problem explained -> preview with a sample conversion -> a real

@@ -2,10 +2,9 @@ import { getDelivery, listDeliveries } from '../../../../src/app/list-deliveries
 import { listPostbacks, type PostbackListItem } from '../../../../src/app/list-postbacks.js';
 import type { TestFireResult } from '../../../../src/app/test-fire-postback.js';
 import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
-import type { CommandContext } from '../../command.js';
+import { type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp } from '../../format.js';
 import { type Block, bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
-import { partnerOf } from './shared.js';
 
 /** Where a postback applies, in words. */
 function scope(p: PostbackListItem): string {

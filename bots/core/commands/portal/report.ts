@@ -5,11 +5,11 @@ import { isTimeGroup, type ReportGroup } from '../../../../src/domain/report-dim
 import type { ReportRow } from '../../../../src/domain/report-math.js';
 import type { ChartSpec } from '../../../../src/mail/charts/index.js';
 import { renderChart } from '../../../../src/mail/charts/index.js';
-import type { Command, CommandContext } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { clip, count, epc, money, percent, periodLabel } from '../../format.js';
 import { parsePeriodArgs } from '../../period-args.js';
 import { type Block, bold, type Reply, reply, text } from '../../reply.js';
-import { fitAction, orExplain, partnerOf } from './shared.js';
+import { fitAction, orExplain } from './shared.js';
 
 const usage =
   'report [period] [by DIM]  (e.g. report 7d by geo; DIM: campaign, landing, geo, device, os, day, hour, sub1..sub5)';
@@ -55,7 +55,7 @@ function table(r: Report): Block {
   };
 }
 
-export function chartSpec(r: Report, period: Period): ChartSpec {
+function chartSpec(r: Report, period: Period): ChartSpec {
   const time = isTimeGroup(r.group);
   const rows = time ? r.rows : r.rows.slice(0, CHART_BARS);
   return {

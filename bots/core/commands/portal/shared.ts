@@ -1,12 +1,5 @@
 import { AppError } from '../../../../src/domain/errors.js';
-import type { ChatPartner, CommandContext } from '../../command.js';
 import { type Button, code, type Reply, reply, text } from '../../reply.js';
-
-/** Portal commands all need a partner; the dispatcher guarantees one (needsPartner), this narrows the type. */
-export function partnerOf(ctx: CommandContext): ChatPartner {
-  if (!ctx.partner) throw new AppError('forbidden', 'not_linked', 'link your partner account first: send "link CODE"');
-  return ctx.partner;
-}
 
 /**
  * What the partner typed was wrong, or names something they cannot see: the error's own message (it says

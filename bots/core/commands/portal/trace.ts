@@ -1,8 +1,8 @@
 import { traceClick } from '../../../../src/app/trace-click.js';
-import type { Command } from '../../command.js';
+import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { bold, code, italic, type Line, reply, text } from '../../reply.js';
-import { orExplain, partnerOf } from './shared.js';
+import { orExplain } from './shared.js';
 
 const usage = 'trace CLICKID';
 
