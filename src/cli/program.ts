@@ -31,15 +31,13 @@ export async function runCli(argv: string[]): Promise<number> {
     );
   registerRunCommands(program);
   registerMaintenanceCommands(program);
-  registerAdminCommands(program, (f) => {
+  // Each verb's action names its flags before it runs, so a failure is reported in the flags the user typed.
+  const setFlags = (f: FlagNames) => {
     flags = f;
-  });
-  registerPostbackCommands(program, (f) => {
-    flags = f;
-  });
-  registerChatCommands(program, (f) => {
-    flags = f;
-  });
+  };
+  registerAdminCommands(program, setFlags);
+  registerPostbackCommands(program, setFlags);
+  registerChatCommands(program, setFlags);
   registerDoctorCommand(program, (c) => (exitCode = c), readRawEnv('PATH') ?? '');
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { onOutboxCommitted } from '../app/outbox-signal.js';
 import { findUndispatched, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
+import { createWaker } from './poll.js';
 import { BATCH_SIZE, enqueueBatches } from './queues.js';
 
 export interface Dispatcher {
@@ -33,24 +34,17 @@ export function startDispatcher(
   const gatherMs = opts.gatherMs ?? 20;
   const log = deps.logger.child({ component: 'dispatcher' });
   let stopped = false;
-  let wake: (() => void) | null = null;
   let nudged = false;
+  const waker = createWaker();
   const off = onOutboxCommitted(() => {
     nudged = true;
-    wake?.();
+    waker.wake();
   });
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (nudged || stopped) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
+  // A commit that landed while a page was being dispatched skips the pause.
+  const sleep = async (ms: number) => {
+    if (!nudged && !stopped) await waker.sleep(ms);
+  };
 
   const loop = (async () => {
     let backoff = pollMs;
@@ -83,7 +77,7 @@ export function startDispatcher(
     async stop() {
       stopped = true;
       off();
-      wake?.();
+      waker.wake();
       await loop;
     },
   };

@@ -77,3 +77,14 @@ export function redisOptionsOf(redis: Redis | null): RelayRedisOptions {
   const { host, port, path, username, password, db, tls, family } = redis.options;
   return { host, port, path, username, password, db, tls, family };
 }
+
+/**
+ * Connections for queue producers fail fast (an API request must not hang on Redis); a Worker's own
+ * connection must never give up (BullMQ's guidance).
+ */
+export const producerConnection = (base: RelayRedisOptions) => ({
+  ...base,
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: true,
+});
+export const workerConnection = (base: RelayRedisOptions) => ({ ...base, maxRetriesPerRequest: null });

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import { findOverdue, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
+import { everyInterval } from './poll.js';
 import { enqueueDeliveries } from './queues.js';
 
 export interface Reconciler {
@@ -50,12 +51,13 @@ export function startReconciler(
     });
     return running;
   };
-  const timer = setInterval(() => {
-    runOnce().catch((err) =>
-      log.warn({ err: (err as Error).message, event: 'reconciler.failed' }, 'reconcile pass failed; next pass retries'),
-    );
-  }, intervalMs);
-  timer.unref();
+  const timer = everyInterval(
+    intervalMs,
+    runOnce,
+    log,
+    'reconciler.failed',
+    'reconcile pass failed; next pass retries',
+  );
 
   return {
     runOnce,

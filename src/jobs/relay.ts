@@ -8,7 +8,15 @@ import { createLimiter } from './batching.js';
 import { type BreakerOptions, type BreakerTransition, createCircuitBreaker } from './circuit-breaker.js';
 import { createDeliverProcessor } from './deliver-job.js';
 import { startDispatcher } from './dispatcher.js';
-import { BATCH_SIZE, DELIVERY_JOB_OPTIONS, enqueueDeliveries, POSTBACK_QUEUE, redisOptionsOf } from './queues.js';
+import {
+  BATCH_SIZE,
+  DELIVERY_JOB_OPTIONS,
+  enqueueDeliveries,
+  POSTBACK_QUEUE,
+  producerConnection,
+  redisOptionsOf,
+  workerConnection,
+} from './queues.js';
 import { startReconciler } from './reconciler.js';
 import { createRelayStore } from './relay-store.js';
 
@@ -55,8 +63,7 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
   const log = app.logger.child({ component: 'relay' });
   const base = redisOptionsOf(app.redis);
   const prefix = opts.prefix ?? 'bull';
-  // Producers fail fast (an API request must not hang on Redis); the Worker's connection must never give up.
-  const producer = { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: true };
+  const producer = producerConnection(base);
   const queue = new Queue(POSTBACK_QUEUE, { connection: producer, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
   queue.on('error', (err) => log.warn({ err: err.message, event: 'relay.queue_error' }, 'queue connection problem'));
   await queue.waitUntilReady();
@@ -120,7 +127,7 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
     onDelivered: opts.onDelivered,
   });
   const worker = new Worker(POSTBACK_QUEUE, processor, {
-    connection: { ...base, maxRetriesPerRequest: null },
+    connection: workerConnection(base),
     prefix,
     concurrency,
     lockDuration: opts.lockDurationMs ?? 30_000,

@@ -11,16 +11,21 @@ import type { PartnerView } from '../../app/partner-input.js';
 import { revokeApiKey } from '../../app/revoke-api-key.js';
 import { type FlagNames, UsageError } from '../cli-error.js';
 import { withApp } from '../open-app.js';
+import { print, printJson, printPage, utcMinute } from '../output.js';
 import { formatTable } from '../table.js';
 
 /** Registers `partner`, `campaign` and `apikey`. Each action returns the flag names its errors should use. */
 export type SetFlags = (flags: FlagNames) => void;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const print = (s: string) => console.log(s);
-const json = (v: unknown) => print(JSON.stringify(v, null, 2));
-const when = (iso: string | number | null) =>
-  iso === null ? '' : new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+const when = (ms: number | null) => (ms === null ? '' : utcMinute(Number(ms)));
+
+/** The paging and output flags shared by the `list` verbs. */
+const withPaging = (cmd: Command) =>
+  cmd
+    .option('--limit <n>', 'how many', '50')
+    .option('--offset <n>', 'skip this many', '0')
+    .option('--json', 'print JSON');
 
 /** `lead=5.00` is a fixed payout, `deposit=25%` a revenue share. */
 export function parsePayoutSpec(spec: string): { type: string; amount?: string; percent?: string } {
@@ -31,20 +36,14 @@ export function parsePayoutSpec(spec: string): { type: string; amount?: string; 
   return m[3] ? { type, percent: value } : { type, amount: value };
 }
 
-function partnerRows(items: PartnerView[]) {
-  return formatTable(
-    ['id', 'name', 'email', 'status', 'currency', 'timezone', 'referrer'],
-    items.map((p) => [p.id, p.name, p.email, p.status, p.currency, p.timezone, p.referrer_id]),
-  );
-}
+const PARTNER_COLUMNS = ['id', 'name', 'email', 'status', 'currency', 'timezone', 'referrer'];
+const partnerRow = (p: PartnerView) => [p.id, p.name, p.email, p.status, p.currency, p.timezone, p.referrer_id];
 
-function campaignRows(items: CampaignView[]) {
-  const payouts = (c: CampaignView) => c.payouts.map((p) => `${p.type}=${p.amount ?? `${p.percent}%`}`).join(' ');
-  return formatTable(
-    ['id', 'name', 'type', 'category', 'status', 'access', 'currency', 'payouts'],
-    items.map((c) => [c.id, c.name, c.type, c.category, c.status, c.access, c.currency, payouts(c)]),
-  );
-}
+const CAMPAIGN_COLUMNS = ['id', 'name', 'type', 'category', 'status', 'access', 'currency', 'payouts'];
+const campaignRow = (c: CampaignView) => {
+  const payouts = c.payouts.map((p) => `${p.type}=${p.amount ?? `${p.percent}%`}`).join(' ');
+  return [c.id, c.name, c.type, c.category, c.status, c.access, c.currency, payouts];
+};
 
 export function registerAdminCommands(program: Command, setFlags: SetFlags): void {
   const partner = program.command('partner').description('create and list partners');
@@ -74,25 +73,21 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
           ...(o.minPayout !== undefined && { min_payout: o.minPayout }),
         }),
       );
-      if (o.json) return json(p);
+      if (o.json) return printJson(p);
       print(`Created partner ${p.id}: ${p.name} <${p.email}> (${p.currency}, ${p.timezone}, ${p.status})`);
     });
-  partner
-    .command('list')
-    .description('list partners')
-    .option('--status <status>', 'only pending, active or suspended')
-    .option('--search <text>', 'match name, email or company')
-    .option('--limit <n>', 'how many', '50')
-    .option('--offset <n>', 'skip this many', '0')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      const page = await withApp((app) =>
-        listPartners(app, { status: o.status, search: o.search, limit: o.limit, offset: o.offset }),
-      );
-      if (o.json) return json(page);
-      print(page.items.length ? partnerRows(page.items) : 'No partners match.');
-      if (page.total > page.items.length) print(`(${page.items.length} of ${page.total}; use --offset for more)`);
-    });
+  withPaging(
+    partner
+      .command('list')
+      .description('list partners')
+      .option('--status <status>', 'only pending, active or suspended')
+      .option('--search <text>', 'match name, email or company'),
+  ).action(async (o) => {
+    const page = await withApp((app) =>
+      listPartners(app, { status: o.status, search: o.search, limit: o.limit, offset: o.offset }),
+    );
+    printPage(page, o, PARTNER_COLUMNS, partnerRow, 'No partners match.');
+  });
 
   const campaign = program.command('campaign').description('create and list campaigns, grant access');
   campaign
@@ -126,36 +121,32 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
           ...(o.deeplinkDomain !== undefined && { deeplink_domains: o.deeplinkDomain }),
         }),
       );
-      if (o.json) return json(c);
+      if (o.json) return printJson(c);
       print(`Created campaign ${c.id}: ${c.name} (${c.type}, ${c.category}, ${c.access})`);
       print(`Tracking link: ${c.tracking_url}`);
       if (c.access === 'approval') print(`Grant a partner access: partnerdesk campaign access ${c.id} <partnerId>`);
     });
-  campaign
-    .command('list')
-    .description('list campaigns')
-    .option('--status <status>', 'only active, paused or archived')
-    .option('--type <type>', 'only cpa, cpl, cps or revshare')
-    .option('--category <word>', 'only this category')
-    .option('--search <text>', 'match name or description')
-    .option('--limit <n>', 'how many', '50')
-    .option('--offset <n>', 'skip this many', '0')
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      const page = await withApp((app) =>
-        listCampaigns(app, {
-          status: o.status,
-          type: o.type,
-          category: o.category,
-          search: o.search,
-          limit: o.limit,
-          offset: o.offset,
-        }),
-      );
-      if (o.json) return json(page);
-      print(page.items.length ? campaignRows(page.items) : 'No campaigns match.');
-      if (page.total > page.items.length) print(`(${page.items.length} of ${page.total}; use --offset for more)`);
-    });
+  withPaging(
+    campaign
+      .command('list')
+      .description('list campaigns')
+      .option('--status <status>', 'only active, paused or archived')
+      .option('--type <type>', 'only cpa, cpl, cps or revshare')
+      .option('--category <word>', 'only this category')
+      .option('--search <text>', 'match name or description'),
+  ).action(async (o) => {
+    const page = await withApp((app) =>
+      listCampaigns(app, {
+        status: o.status,
+        type: o.type,
+        category: o.category,
+        search: o.search,
+        limit: o.limit,
+        offset: o.offset,
+      }),
+    );
+    printPage(page, o, CAMPAIGN_COLUMNS, campaignRow, 'No campaigns match.');
+  });
   campaign
     .command('access')
     .description("set a partner's access to a campaign")
@@ -180,7 +171,7 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
       const k = await withApp((app) =>
         issueApiKey(app, { name, ...(o.partner !== undefined && { partner_id: o.partner }) }),
       );
-      if (o.json) return json(k);
+      if (o.json) return printJson(k);
       const who = k.role === 'admin' ? '' : ` (sees only partner ${k.partnerId})`;
       print(`Created ${k.role} key ${k.id} "${name}"${who}. Copy it now; it is not shown again:`);
       print(k.key);
@@ -192,7 +183,7 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .option('--json', 'print JSON')
     .action(async (o) => {
       const keys = await withApp((app) => listApiKeys(app, { includeRevoked: Boolean(o.all) }));
-      if (o.json) return json(keys);
+      if (o.json) return printJson(keys);
       if (keys.length === 0) return print('No API keys. Create one with: partnerdesk apikey create <name>');
       print(
         formatTable(
@@ -203,9 +194,9 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
             k.role,
             k.partner_id,
             `${k.prefix}…`,
-            when(Number(k.created_at)),
-            when(k.last_used_at === null ? null : Number(k.last_used_at)),
-            when(k.revoked_at === null ? null : Number(k.revoked_at)),
+            when(k.created_at),
+            when(k.last_used_at),
+            when(k.revoked_at),
           ]),
         ),
       );

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { openConsoleChat, runConsoleRepl } from '../../../bots/console/console-chat.js';
 import { issueLinkCode } from '../../app/issue-link-code.js';
-import { type FlagNames, UsageError } from '../cli-error.js';
+import { UsageError } from '../cli-error.js';
 import { withApp } from '../open-app.js';
-
-const print = (s: string) => console.log(s);
+import { print, utcMinute } from '../output.js';
+import type { SetFlags } from './admin.js';
 
 function partnerId(raw: string, flag: string): number {
   const n = Number(raw);
@@ -18,7 +18,7 @@ function partnerId(raw: string, flag: string): number {
  * `chat --partner ID [--once TEXT]` and `partner link-code ID`. The latter joins the `partner` verb that
  * admin.ts registers, so this must be called after registerAdminCommands.
  */
-export function registerChatCommands(program: Command, setFlags: (f: FlagNames) => void): void {
+export function registerChatCommands(program: Command, setFlags: SetFlags): void {
   program
     .command('chat')
     .description('talk to the partner bot in this terminal, as a partner (operator tool: it has database access)')
@@ -54,7 +54,7 @@ export function registerChatCommands(program: Command, setFlags: (f: FlagNames) 
       const id = partnerId(raw, '<partnerId>');
       const { code, expiresAt } = await withApp((app) => issueLinkCode(app, id));
       print(`Link code for partner ${id}: ${code}`);
-      print(`Valid until ${new Date(expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, once.`);
+      print(`Valid until ${utcMinute(expiresAt)} UTC, once.`);
       print(`The partner sends  /link ${code}  to the Telegram bot, or  /pd link ${code}  in Slack.`);
     });
 }

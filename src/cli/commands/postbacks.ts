@@ -4,10 +4,10 @@ import { replayDeliveries } from '../../app/replay-deliveries.js';
 import { testFirePostback } from '../../app/test-fire-postback.js';
 import { UsageError } from '../cli-error.js';
 import { withApp } from '../open-app.js';
+import { print, printJson } from '../output.js';
 import { formatTable } from '../table.js';
 import type { SetFlags } from './admin.js';
 
-const print = (s: string) => console.log(s);
 const ADMIN = { partnerId: null };
 
 /**
@@ -24,7 +24,7 @@ export function registerPostbackCommands(program: Command, setFlags: SetFlags): 
     .action(async (o) => {
       setFlags({ partner_id: '--partner' });
       const r = await withApp((app) => listPostbacks(app, ADMIN, { partner_id: o.partner }));
-      if (o.json) return print(JSON.stringify(r.items, null, 2));
+      if (o.json) return printJson(r.items);
       print(
         formatTable(
           ['id', 'partner', 'campaign', 'method', 'enabled', 'url'],

@@ -101,9 +101,11 @@ export async function serve(roles: Roles): Promise<void> {
       httpUrl = `http://${host}:${port}`;
     }
     if (roles.worker) worker = await startWorker(running);
-    if (runTelegram) telegram = await startTelegramBot(running, createBotCore(running));
-    // Chat notifications need the bot's token, so they run where the bot runs.
-    if (runTelegram) notifications = await startNotifications(running, [createTelegramSender(running)]);
+    if (runTelegram) {
+      telegram = await startTelegramBot(running, createBotCore(running));
+      // Chat notifications need the bot's token, so they run where the bot runs.
+      notifications = await startNotifications(running, [createTelegramSender(running)]);
+    }
 
     const redis = localRedis
       ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`

@@ -4,6 +4,8 @@ import { uploadConversions } from '../../app/upload-conversions.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
+const countOf = (results: { status: string }[], status: string) => results.filter((r) => r.status === status).length;
+
 /**
  * POST /api/v1/conversions (upload) and POST /api/v1/conversions/update (status, payout, revenue changes).
  * Both answer 200 with one result per item, in request order; a malformed request is 400 and writes nothing.
@@ -16,23 +18,17 @@ export async function conversionsApiRoutes(server: FastifyInstance, { app }: Rou
 
   server.post('/conversions', async (req) => {
     const results = await uploadConversions(app, req.body);
-    const count = (s: string) => results.filter((r) => r.status === s).length;
-    const created = count('created');
-    const duplicates = count('duplicate');
+    const created = countOf(results, 'created');
+    const duplicates = countOf(results, 'duplicate');
     if (created) app.metrics.conversions.inc({ outcome: 'created' }, created);
     if (duplicates) app.metrics.conversions.inc({ outcome: 'duplicate' }, duplicates);
-    return { created, duplicates, errors: count('error'), results };
+    return { created, duplicates, errors: countOf(results, 'error'), results };
   });
 
   server.post('/conversions/update', async (req) => {
     const results = await updateConversions(app, req.body);
-    const updated = results.filter((r) => r.status === 'updated').length;
+    const updated = countOf(results, 'updated');
     if (updated) app.metrics.conversionUpdates.inc(updated);
-    return {
-      updated,
-      unchanged: results.filter((r) => r.status === 'unchanged').length,
-      errors: results.filter((r) => r.status === 'error').length,
-      results,
-    };
+    return { updated, unchanged: countOf(results, 'unchanged'), errors: countOf(results, 'error'), results };
   });
 }

@@ -7,6 +7,7 @@ import {
   findUndispatchedNotifications,
   markNotificationsQueued,
 } from '../../db/repositories/notifications.js';
+import { createWaker, everyInterval } from '../poll.js';
 import { enqueueNotifications } from './queue.js';
 
 export interface OutboxOptions {
@@ -36,8 +37,8 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
   const graceMs = opts.reconcileGraceMs ?? 60_000;
   const log = deps.logger.child({ component: 'notify-outbox' });
   let stopped = false;
-  let wake: (() => void) | null = null;
-  const off = onNotificationsCommitted(() => wake?.());
+  const waker = createWaker();
+  const off = onNotificationsCommitted(() => waker.wake());
 
   const dispatchOnce = async (): Promise<number> => {
     await convertPartnerEvents(deps);
@@ -79,27 +80,17 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
         backoff = Math.min(backoff * 2, 5_000);
       }
       if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, backoff);
-        function done() {
-          clearTimeout(t);
-          wake = null;
-          resolve();
-        }
-        wake = done;
-      });
+      await waker.sleep(backoff);
     }
   })();
 
-  const timer = setInterval(() => {
-    reconcileOnce().catch((err) =>
-      log.warn(
-        { err: (err as Error).message, event: 'notify.reconcile_failed' },
-        'reconcile failed; next pass retries',
-      ),
-    );
-  }, opts.reconcileIntervalMs ?? 30_000);
-  timer.unref();
+  const timer = everyInterval(
+    opts.reconcileIntervalMs ?? 30_000,
+    reconcileOnce,
+    log,
+    'notify.reconcile_failed',
+    'reconcile failed; next pass retries',
+  );
 
   return {
     dispatchOnce,
@@ -108,7 +99,7 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
       stopped = true;
       off();
       clearInterval(timer);
-      wake?.();
+      waker.wake();
       await loop;
     },
   };

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ChatSender } from '../../../bots/core/notifications.js';
 import type { App } from '../../app/create-app.js';
-import { redisOptionsOf } from '../queues.js';
+import { producerConnection, redisOptionsOf, workerConnection } from '../queues.js';
 import { createChatThrottle } from './chat-throttle.js';
 import { type OutboxOptions, startNotificationOutbox } from './outbox.js';
 import { createNotifyProcessor } from './process.js';
@@ -39,8 +39,7 @@ export async function startNotifications(
   const log = app.logger.child({ component: 'notifications' });
   const base = redisOptionsOf(app.redis);
   const prefix = opts.prefix ?? 'bull';
-  // Producers fail fast; the Worker's own connection must never give up (BullMQ's guidance).
-  const producer = { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: true };
+  const producer = producerConnection(base);
   const queue = new Queue(NOTIFY_QUEUE, { connection: producer, prefix, defaultJobOptions: NOTIFY_JOB_OPTIONS });
   queue.on('error', (err) => log.warn({ err: err.message, event: 'notify.queue_error' }, 'queue connection problem'));
   await queue.waitUntilReady();
@@ -57,7 +56,7 @@ export async function startNotifications(
     retryMs: opts.retryMs,
   });
   const worker = new Worker(NOTIFY_QUEUE, processor, {
-    connection: { ...base, maxRetriesPerRequest: null },
+    connection: workerConnection(base),
     prefix,
     concurrency: opts.concurrency ?? 8,
     limiter: GLOBAL_LIMIT,
