@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalid } from '../domain/errors.js';
+import { parseTimezone } from '../domain/period.js';
 
 /**
  * Building blocks shared by the partner and campaign administration schemas. Every message says what a
@@ -24,27 +25,16 @@ export const currencySchema = z
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO code like USD or EUR');
 
-/** The canonical IANA spelling of a zone ("europe/berlin" -> "Europe/Berlin"), or null if Intl rejects it. */
-export function canonicalTimezone(raw: string): string | null {
-  const s = raw.trim();
-  // Offsets like "+02:00" are accepted by Intl but are not zones: they ignore DST, so reports would drift.
-  if (s === '' || /^[+-]/.test(s)) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
+/** Canonical IANA spelling via parseTimezone, so partner settings and reports name a zone the same way. */
 export const timezoneSchema = z
   .string({ error: 'must be an IANA time zone like Europe/Berlin or UTC' })
   .transform((v, ctx) => {
-    const tz = canonicalTimezone(v);
-    if (!tz) {
+    try {
+      return parseTimezone(v);
+    } catch {
       ctx.addIssue({ code: 'custom', message: `must be an IANA time zone like Europe/Berlin or UTC, got "${v}"` });
       return z.NEVER;
     }
-    return tz;
   });
 
 /** Decimal amounts arrive as strings ("12.50") or, forgivingly, numbers; parseMoney decides later. */

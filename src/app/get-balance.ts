@@ -1,4 +1,5 @@
 import { sumLedger, sumPaidPayments } from '../db/repositories/ledger.js';
+import { findPartnerById } from '../db/repositories/partners.js';
 import { notFound } from '../domain/errors.js';
 import type { Deps } from './deps.js';
 
@@ -33,7 +34,7 @@ const empty = (currency: string): BalanceFigures => ({
 
 /** A partner's balance, straight from the ledger: each account is the sum of its append-only entries. */
 export async function getBalance(deps: Deps, partnerId: number): Promise<Balance> {
-  const partner = await deps.db('partners').select('currency', 'min_payout').where({ id: partnerId }).first();
+  const partner = await findPartnerById(deps.db, partnerId);
   if (!partner) throw notFound('partner_not_found', `no partner with id ${partnerId}`, 'partner_id');
   const currency = String(partner.currency);
   const byCurrency = new Map<string, BalanceFigures>([[currency, empty(currency)]]);

@@ -17,26 +17,34 @@ export interface PostbackShape {
   bodyTemplate: string;
 }
 
-/** CONTRACT.md's macros for one delivery; {postback_id} is the delivery id, the same on every retry. */
-export function deliveryValues(d: DeliveryForSend): PostbackValues {
+/** What the macros are filled from: a delivery, or a conversion a test fire names. */
+export type PostbackSource = Pick<DeliveryForSend, 'payout' | 'status' | 'conversion' | 'click'>;
+
+/** CONTRACT.md's macros for one conversion event. */
+export function postbackValues(s: PostbackSource, postbackId: string | number): PostbackValues {
   return {
-    ref_id: d.click.refId,
-    aff_payout: formatDecimal(d.payout, d.conversion.currency),
-    clickid: d.click.clickId,
-    type: d.conversion.type,
-    status: d.status,
-    txid: d.conversion.txid,
-    campaign_id: d.conversion.campaignId,
-    currency: d.conversion.currency,
-    sub1: d.click.sub[0],
-    sub2: d.click.sub[1],
-    sub3: d.click.sub[2],
-    sub4: d.click.sub[3],
-    sub5: d.click.sub[4],
-    country: d.click.country,
-    conversion_time: Math.floor(d.conversion.createdAt / 1000),
-    postback_id: d.id,
+    ref_id: s.click.refId,
+    aff_payout: formatDecimal(s.payout, s.conversion.currency),
+    clickid: s.click.clickId,
+    type: s.conversion.type,
+    status: s.status,
+    txid: s.conversion.txid,
+    campaign_id: s.conversion.campaignId,
+    currency: s.conversion.currency,
+    sub1: s.click.sub[0],
+    sub2: s.click.sub[1],
+    sub3: s.click.sub[2],
+    sub4: s.click.sub[3],
+    sub5: s.click.sub[4],
+    country: s.click.country,
+    conversion_time: Math.floor(s.conversion.createdAt / 1000),
+    postback_id: postbackId,
   };
+}
+
+/** {postback_id} is the delivery id, the same on every retry. */
+export function deliveryValues(d: DeliveryForSend): PostbackValues {
+  return postbackValues(d, d.id);
 }
 
 export function buildPostbackRequest(p: PostbackShape, values: PostbackValues): PostbackRequest {

@@ -1,4 +1,5 @@
 import { appendLedgerEntries, insertPayment } from '../db/repositories/ledger.js';
+import { findPartnerById } from '../db/repositories/partners.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { parseCurrency } from '../domain/money.js';
 import type { Deps } from './deps.js';
@@ -36,7 +37,7 @@ export async function recordPayment(deps: Deps, input: RecordPaymentInput): Prom
     throw invalid('invalid_status', `status must be one of ${PAYMENT_STATUSES.join(', ')}`, 'status');
   }
   return deps.db.transaction(async (trx) => {
-    const partner = await trx('partners').select('currency').where({ id: input.partnerId }).first();
+    const partner = await findPartnerById(trx, input.partnerId);
     if (!partner) throw notFound('partner_not_found', `no partner with id ${input.partnerId}`, 'partner_id');
     const currency = input.currency ? parseCurrency(input.currency) : String(partner.currency);
     const createdAt = input.createdAt ?? deps.now();

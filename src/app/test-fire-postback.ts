@@ -2,13 +2,12 @@ import { insertAttempts } from '../db/repositories/deliveries.js';
 import { findConversionForPostback } from '../db/repositories/delivery-log.js';
 import { findPostback } from '../db/repositories/postbacks.js';
 import { AppError } from '../domain/errors.js';
-import { formatDecimal } from '../domain/money.js';
 import { type PostbackValues, SAMPLE_CONVERSION } from '../domain/postback-template.js';
 import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
 import { checkPostbackShape } from './check-postback.js';
 import type { Deps } from './deps.js';
 import { type Actor, assertOwns, parseId } from './postback-input.js';
-import { buildPostbackRequest, type PostbackShape } from './postback-request.js';
+import { buildPostbackRequest, type PostbackShape, postbackValues } from './postback-request.js';
 
 export interface TestFireInput {
   /** A saved postback ... */
@@ -77,27 +76,10 @@ export async function testFirePostback(
   if (input.conversionId !== undefined && input.conversionId !== null) {
     const cid = parseId(input.conversionId, 'conversion_id');
     const c = await findConversionForPostback(deps.db, cid);
-    if (!c || (partnerId !== null && Number(c['partner_id']) !== partnerId)) {
+    if (!c || (partnerId !== null && c.partnerId !== partnerId)) {
       throw new AppError('not_found', 'conversion_not_found', `no conversion ${cid} of this partner`, 'conversion_id');
     }
-    values = {
-      ref_id: c['ref_id'] as string | null,
-      aff_payout: formatDecimal(Number(c['payout']), String(c['currency'])),
-      clickid: String(c['click_id']),
-      type: String(c['type']),
-      status: String(c['status']),
-      txid: String(c['txid'] ?? ''),
-      campaign_id: Number(c['campaign_id']),
-      currency: String(c['currency']),
-      sub1: c['sub1'] as string | null,
-      sub2: c['sub2'] as string | null,
-      sub3: c['sub3'] as string | null,
-      sub4: c['sub4'] as string | null,
-      sub5: c['sub5'] as string | null,
-      country: String(c['country'] ?? ''),
-      conversion_time: Math.floor(Number(c['created_at']) / 1000),
-      postback_id: `test-${cid}`,
-    };
+    values = postbackValues(c, `test-${cid}`);
   }
 
   const req = buildPostbackRequest(shape, values);

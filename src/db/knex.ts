@@ -26,6 +26,17 @@ export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }
 
+/** Escapes LIKE's wildcards so a search for "50%" matches literally; pair with `escape '\\'` in the SQL. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** count(*) of a query as a number (PostgreSQL answers a string for some count types, SQLite a number). */
+export async function countRows(query: Knex.QueryBuilder): Promise<number> {
+  const [r] = await query.count({ n: '*' });
+  return Number((r as { n: number | string } | undefined)?.n ?? 0);
+}
+
 export function knexConfig(database: Config['database']): Knex.Config {
   const migrationsConfig = { migrationSource, tableName: 'knex_migrations' };
   if (database.client === 'pg') {

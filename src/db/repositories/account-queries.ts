@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows } from '../knex.js';
 
 /** What the account commands of the bots read and write besides the ledger: payments, methods, referrals, digests. */
 
@@ -19,7 +20,7 @@ export async function listPaymentRows(
   limit: number,
   offset: number,
 ): Promise<{ rows: PaymentListRow[]; total: number }> {
-  const [c] = await db('payments').where({ partner_id: partnerId }).count({ n: '*' });
+  const total = await countRows(db('payments').where({ partner_id: partnerId }));
   const rows = await db('payments as p')
     .leftJoin('payment_methods as m', 'm.id', 'p.method_id')
     .select('p.id', 'p.amount', 'p.currency', 'p.status', 'p.reference', 'p.created_at', 'p.paid_at', 'm.kind')
@@ -31,7 +32,7 @@ export async function listPaymentRows(
     .limit(limit)
     .offset(offset);
   return {
-    total: Number((c as { n: number | string } | undefined)?.n ?? 0),
+    total,
     rows: rows.map((r) => ({
       id: Number(r.id),
       amount: Number(r.amount),
@@ -88,8 +89,7 @@ export async function replaceDefaultPaymentMethod(
 }
 
 export async function countReferredPartners(db: Knex, partnerId: number): Promise<number> {
-  const [c] = await db('partners').where({ referrer_id: partnerId }).count({ n: '*' });
-  return Number((c as { n: number | string } | undefined)?.n ?? 0);
+  return countRows(db('partners').where({ referrer_id: partnerId }));
 }
 
 export interface CommissionRow {

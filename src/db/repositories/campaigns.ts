@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows, escapeLike } from '../knex.js';
 
 export interface CampaignRow {
   id: number;
@@ -134,10 +135,6 @@ export async function loadCampaignDetails(db: Knex, ids: number[]): Promise<Map<
   return out;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export async function listCampaignRows(db: Knex, f: CampaignFilter): Promise<{ rows: CampaignRow[]; total: number }> {
   const base = db('campaigns').modify((q) => {
     if (f.status) q.where('status', f.status);
@@ -152,9 +149,9 @@ export async function listCampaignRows(db: Knex, f: CampaignFilter): Promise<{ r
       );
     }
   });
-  const [countRow] = await base.clone().count({ n: '*' });
+  const total = await countRows(base.clone());
   const rows = await base.clone().select('*').orderBy('id', 'asc').limit(f.limit).offset(f.offset);
-  return { rows, total: Number((countRow as { n: number | string } | undefined)?.n ?? 0) };
+  return { rows, total };
 }
 
 export interface AccessRow {

@@ -75,12 +75,6 @@ export async function setChatNotify(db: Q, key: ChatIdentityKey, notify: boolean
   return db('chat_identities').where({ platform: key.platform, user_id: key.userId }).update({ notify });
 }
 
-/** Chats that opted in to real-time messages for a partner (the notification queue reads this). */
-export async function listNotifyTargets(db: Q, partnerId: number): Promise<{ platform: string; chatId: string }[]> {
-  const rows = await db('chat_identities').select('platform', 'chat_id').where({ partner_id: partnerId, notify: true });
-  return rows.map((r) => ({ platform: String(r.platform), chatId: String(r.chat_id) }));
-}
-
 export interface LinkCodeRow {
   id: number;
   partner_id: number;

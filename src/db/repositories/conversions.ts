@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { PayoutRule } from '../../domain/payout-rules.js';
+import { isSqlite } from '../knex.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -215,7 +216,7 @@ export async function findConversions(
     q = q.where({ click_row_id: sel.clickRowId, type_key: sel.typeKey });
     if (sel.txid !== undefined) q = q.where({ txid: sel.txid });
   }
-  if (opts.lock && trx.client.config.client !== 'sqlite3') q = q.forUpdate();
+  if (opts.lock && !isSqlite(trx)) q = q.forUpdate();
   return (await q).map(toConversion);
 }
 

@@ -86,12 +86,62 @@ export interface DeliveryForSend {
     bodyTemplate: string;
     enabled: boolean;
   };
-  conversion: { campaignId: number; type: string; txid: string; currency: string; createdAt: number };
-  click: {
-    clickId: string;
-    refId: string | null;
-    sub: (string | null)[];
-    country: string;
+  conversion: ConversionForPostback;
+  click: ClickForPostback;
+}
+
+/** The conversion and click values a postback's macros read; shared by deliveries and test fires. */
+export interface ConversionForPostback {
+  campaignId: number;
+  type: string;
+  txid: string;
+  currency: string;
+  createdAt: number;
+}
+
+export interface ClickForPostback {
+  clickId: string;
+  refId: string | null;
+  sub: (string | null)[];
+  country: string;
+}
+
+/** Columns for ConversionForPostback/ClickForPostback, from `conversions as c` joined to `clicks as k`. */
+export const POSTBACK_SOURCE_COLUMNS = [
+  'c.campaign_id',
+  'c.type',
+  'c.txid',
+  'c.currency',
+  'c.created_at as conversion_at',
+  'k.click_id',
+  'k.ref_id',
+  'k.sub1',
+  'k.sub2',
+  'k.sub3',
+  'k.sub4',
+  'k.sub5',
+  'k.country',
+];
+
+export function toPostbackSource(r: Record<string, unknown>): {
+  conversion: ConversionForPostback;
+  click: ClickForPostback;
+} {
+  const str = (k: string) => (r[k] == null ? null : String(r[k]));
+  return {
+    conversion: {
+      campaignId: Number(r['campaign_id']),
+      type: String(r['type']),
+      txid: String(r['txid'] ?? ''),
+      currency: String(r['currency']),
+      createdAt: Number(r['conversion_at']),
+    },
+    click: {
+      clickId: String(r['click_id']),
+      refId: str('ref_id'),
+      sub: [str('sub1'), str('sub2'), str('sub3'), str('sub4'), str('sub5')],
+      country: String(r['country'] ?? ''),
+    },
   };
 }
 
@@ -120,22 +170,9 @@ export async function loadDeliveriesForSend(q: Q, ids: number[]): Promise<Map<nu
       'p.body_template',
       'p.enabled',
       'p.deleted_at',
-      'c.campaign_id',
-      'c.type',
-      'c.txid',
-      'c.currency',
-      'c.created_at as conversion_at',
-      'k.click_id',
-      'k.ref_id',
-      'k.sub1',
-      'k.sub2',
-      'k.sub3',
-      'k.sub4',
-      'k.sub5',
-      'k.country',
+      ...POSTBACK_SOURCE_COLUMNS,
     );
   for (const r of rows as Record<string, unknown>[]) {
-    const str = (k: string) => (r[k] == null ? null : String(r[k]));
     out.set(Number(r['id']), {
       id: Number(r['id']),
       postbackId: Number(r['postback_id']),
@@ -154,19 +191,7 @@ export async function loadDeliveriesForSend(q: Q, ids: number[]): Promise<Map<nu
         bodyTemplate: String(r['body_template'] ?? ''),
         enabled: Boolean(r['enabled']) && r['deleted_at'] == null,
       },
-      conversion: {
-        campaignId: Number(r['campaign_id']),
-        type: String(r['type']),
-        txid: String(r['txid'] ?? ''),
-        currency: String(r['currency']),
-        createdAt: Number(r['conversion_at']),
-      },
-      click: {
-        clickId: String(r['click_id']),
-        refId: str('ref_id'),
-        sub: [str('sub1'), str('sub2'), str('sub3'), str('sub4'), str('sub5')],
-        country: String(r['country'] ?? ''),
-      },
+      ...toPostbackSource(r),
     });
   }
   return out;

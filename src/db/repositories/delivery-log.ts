@@ -1,4 +1,10 @@
 import type { Knex } from 'knex';
+import {
+  type ClickForPostback,
+  type ConversionForPostback,
+  POSTBACK_SOURCE_COLUMNS,
+  toPostbackSource,
+} from './deliveries.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -61,31 +67,28 @@ export async function replayDeliveryRows(q: Q, f: DeliveryFilter, now: number): 
 }
 
 /** A conversion's macro values for a test fire with a real conversion. */
+export interface ConversionForTestFire {
+  partnerId: number;
+  status: string;
+  payout: number;
+  conversion: ConversionForPostback;
+  click: ClickForPostback;
+}
+
 export async function findConversionForPostback(
   q: Q,
   conversionId: number,
-): Promise<Record<string, unknown> | undefined> {
-  return q('conversions as c')
+): Promise<ConversionForTestFire | undefined> {
+  const r: Record<string, unknown> | undefined = await q('conversions as c')
     .join('clicks as k', 'k.id', 'c.click_row_id')
     .where('c.id', conversionId)
-    .select(
-      'c.id',
-      'c.partner_id',
-      'c.campaign_id',
-      'c.type',
-      'c.status',
-      'c.payout',
-      'c.txid',
-      'c.currency',
-      'c.created_at',
-      'k.click_id',
-      'k.ref_id',
-      'k.sub1',
-      'k.sub2',
-      'k.sub3',
-      'k.sub4',
-      'k.sub5',
-      'k.country',
-    )
+    .select('c.partner_id', 'c.status', 'c.payout', ...POSTBACK_SOURCE_COLUMNS)
     .first();
+  if (!r) return undefined;
+  return {
+    partnerId: Number(r['partner_id']),
+    status: String(r['status']),
+    payout: Number(r['payout']),
+    ...toPostbackSource(r),
+  };
 }

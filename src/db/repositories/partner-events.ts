@@ -38,17 +38,6 @@ export async function listUnnotifiedEvents(q: Q, limit = 100): Promise<StoredPar
   return rows.map(toEvent);
 }
 
-export async function listPartnerEvents(
-  q: Q,
-  filter: { partnerId?: number; limit?: number },
-): Promise<StoredPartnerEvent[]> {
-  const query = q('partner_events')
-    .orderBy('id', 'desc')
-    .limit(filter.limit ?? 50);
-  if (filter.partnerId !== undefined) query.where('partner_id', filter.partnerId);
-  return (await query).map(toEvent);
-}
-
 export async function markEventsNotified(q: Q, ids: number[], now: number): Promise<void> {
   if (ids.length > 0) await q('partner_events').whereIn('id', ids).update({ notified_at: now });
 }

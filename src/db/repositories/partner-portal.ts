@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows, escapeLike } from '../knex.js';
 import type { CampaignRow } from './campaigns.js';
 
 /**
@@ -7,10 +8,6 @@ import type { CampaignRow } from './campaigns.js';
  */
 
 export type PartnerAccess = 'approved' | 'pending';
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** Campaigns a partner can run (public, or access approved) or has asked for (pending); archived ones never. */
 function visibleCampaigns(db: Knex, partnerId: number): Knex.QueryBuilder {
@@ -38,7 +35,7 @@ export async function listPartnerCampaignRows(
       );
     }
   });
-  const [countRow] = await base.clone().count({ n: '*' });
+  const total = await countRows(base.clone());
   const rows = await base
     .clone()
     .select('c.*', 'pc.status as access_status')
@@ -50,7 +47,7 @@ export async function listPartnerCampaignRows(
       const { access_status: _s, ...row } = r;
       return { ...row, partnerAccess: accessOf(r) };
     }),
-    total: Number((countRow as { n: number | string } | undefined)?.n ?? 0),
+    total,
   };
 }
 
@@ -121,7 +118,7 @@ export async function listPartnerConversionRows(
     .modify((q) => {
       if (f.typeKey) q.where('v.type_key', f.typeKey);
     });
-  const [countRow] = await base.clone().count({ n: '*' });
+  const total = await countRows(base.clone());
   const rows = await base
     .clone()
     .join('clicks as k', 'k.id', 'v.click_row_id')
@@ -133,7 +130,7 @@ export async function listPartnerConversionRows(
     ])
     .limit(f.limit)
     .offset(f.offset);
-  return { rows: rows.map(toConversion), total: Number((countRow as { n: number | string } | undefined)?.n ?? 0) };
+  return { rows: rows.map(toConversion), total };
 }
 
 export interface PartnerClickRow {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows, escapeLike } from '../knex.js';
 
 /** A partners row as stored. */
 export interface PartnerRow {
@@ -59,10 +60,6 @@ export async function referrerChainReaches(db: Knex, startId: number, targetId: 
   return false;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export async function listPartnerRows(db: Knex, f: PartnerFilter): Promise<{ rows: PartnerRow[]; total: number }> {
   const base = db('partners').modify((q) => {
     if (f.status) q.where('status', f.status);
@@ -76,14 +73,13 @@ export async function listPartnerRows(db: Knex, f: PartnerFilter): Promise<{ row
       );
     }
   });
-  const [countRow] = await base.clone().count({ n: '*' });
+  const total = await countRows(base.clone());
   const rows = await base.clone().select('*').orderBy('id', 'asc').limit(f.limit).offset(f.offset);
-  return { rows, total: Number((countRow as { n: number | string } | undefined)?.n ?? 0) };
+  return { rows, total };
 }
 
 export async function countPartners(db: Knex): Promise<number> {
-  const [r] = await db('partners').count({ n: '*' });
-  return Number((r as { n: number | string } | undefined)?.n ?? 0);
+  return countRows(db('partners'));
 }
 
 /** Approved payouts of a partner's conversions made in [from, to), minor units: what a payment run pays. */
