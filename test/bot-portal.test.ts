@@ -199,11 +199,26 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
     expect(plain(await cmd('campaign').run(chat(a, 'Ana'), String(pending)))).toContain('Pending approval');
   });
 
-  it('deeplink: a landing URL gets an lp link; other hosts are refused with the allowed domains', async () => {
-    const ok = plain(await cmd('deeplink').run(chat(a, 'Ana'), `${alpha} https://offer.example.com/quiz`));
+  it('deeplink: a landing URL gets an lp link, any other allowed page a deeplink; other hosts are refused', async () => {
+    const dl = (args: string) => cmd('deeplink').run(chat(a, 'Ana'), args).then(plain);
+    const ok = await dl(`${alpha} https://offer.example.com/quiz`);
     expect(ok).toContain(`/t/${alpha}?pid=${a}&lp=${landingId}&ref_id={replace_me}`);
-    const other = plain(await cmd('deeplink').run(chat(a, 'Ana'), `${alpha} https://evil.example.net/x`));
+    const promo = await dl(`${alpha} https://offer.example.com/quiz?promo=X1`);
+    expect(promo).toContain(`&deeplink=${encodeURIComponent('https://offer.example.com/quiz?promo=X1')}&ref_id=`);
+    const page = await dl(`${alpha} https://eu.offer.example.com/sale/{sub1}?a=1&c={clickid}`);
+    expect(page).toContain('Deeplink to eu.offer.example.com/sale/{sub1} · campaign');
+    const encoded = encodeURIComponent('https://eu.offer.example.com/sale/{sub1}?a=1&c={clickid}');
+    expect(page).toContain(`/t/${alpha}?pid=${a}&deeplink=${encoded}&ref_id={replace_me}`);
+    // The link works: HEAD runs every check of a click but stores none, so the other tests' figures stay put.
+    const path = /\/t\/\S+/.exec(page)?.[0].replace('{replace_me}', 'r1') ?? '';
+    const res = await fetch(`${ctx.baseUrl}${path}&sub1=fb`, { method: 'HEAD', redirect: 'manual' });
+    expect(res.headers.get('location')).toBe('https://eu.offer.example.com/sale/fb?a=1&c=');
+    const other = await dl(`${alpha} https://evil.example.net/x`);
+    expect(other).toContain('evil.example.net is not allowed for campaign');
     expect(other).toContain('may point to: offer.example.com');
+    expect(await dl(`${alpha} javascript:alert(1)`)).toContain('is not a web address');
+    expect(await dl(`${alpha} https://offer.example.com/${'x'.repeat(2100)}`)).toContain('at most 2048');
+    expect(await dl(`${alpha}`)).toContain('Send the campaign id and the page');
     const hidden = plain(await cmd('deeplink').run(chat(a, 'Ana'), `${beta} https://offer.example.com/quiz`));
     expect(hidden).toContain(`campaign ${beta} not found`);
   });

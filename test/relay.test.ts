@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/app/api-keys.js';
+import { SAMPLE_CONVERSION } from '../src/domain/postback-macros.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
 import { makeApprovedPair, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
+import { freePort } from './helpers/net.js';
 import { eventually, type Receiver, startReceiver } from './helpers/receiver.js';
 import { makeRichClick, randomPrefix } from './helpers/relay-fixtures.js';
 
@@ -261,16 +263,41 @@ describe.each(DB_FLAVORS)('postback relay on %s', (flavor) => {
       method: 'GET',
       ok: true,
       status: 202,
-      bodySnippet: 'accepted by tracker',
-      errorClass: null,
-      durationMs: expect.any(Number),
+      body: null,
+      response_snippet: 'accepted by tracker',
+      error_class: null,
+      error_message: null,
+      duration_ms: expect.any(Number),
     });
-    expect(res.body.expandedUrl).toContain('payout=12.50');
-    expect(res.body.expandedUrl).toContain('id=pb-sample-000001');
+    expect(Object.keys(res.body).filter((k) => /[A-Z]/.test(k))).toEqual([]); // snake_case like the rest of /api/v1
+    expect(res.body.url).toContain('payout=12.50');
+    expect(res.body.url).toContain('id=pb-sample-000001');
     expect(rx.on(s.path)).toHaveLength(1);
     const logged = await ctx.app.db('postback_attempts').where({ postback_id: s.postbackId, kind: 'test' });
     expect(logged).toHaveLength(1);
     expect(await deliveriesOf(s.postbackId)).toHaveLength(0);
+  });
+
+  it('test fire of an unsaved URL that gets no answer names the error class, in snake_case', async () => {
+    const closed = await freePort();
+    const res = await api(ctx, 'POST', '/api/v1/postbacks/test', {
+      url: `http://127.0.0.1:${closed}/pb?c={clickid}`,
+      method: 'POST',
+      body_format: 'json',
+      body_template: '{"t":"{type}"}',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      url: `http://127.0.0.1:${closed}/pb?c=${SAMPLE_CONVERSION.clickid}`,
+      method: 'POST',
+      ok: false,
+      status: null,
+      response_snippet: '',
+      error_class: expect.any(String),
+      error_message: expect.any(String),
+      duration_ms: expect.any(Number),
+    });
+    expect(res.body.body).toBe(`{"t":"${SAMPLE_CONVERSION.type}"}`);
   });
 
   it('the circuit breaker pauses a failing endpoint, then resumes without dropping deliveries', async () => {

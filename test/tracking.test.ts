@@ -162,6 +162,101 @@ describe.each(DB_FLAVORS)('tracking redirect on %s', (flavor) => {
     expect(stored).toEqual([defId, otherId, defId]);
   });
 
+  describe('deeplink=', () => {
+    let shop: number;
+    let lpId: number;
+    const link = (target: string, extra = '') =>
+      `/t/${shop}?pid=${partner}&deeplink=${encodeURIComponent(target)}${extra}`;
+    const storedLanding = async (location: string | null, param = 'c') => {
+      const id = new URL(location ?? '').searchParams.get(param);
+      return (await ctx.app.db('clicks').where({ click_id: id }).first())?.landing_id;
+    };
+
+    beforeAll(async () => {
+      shop = await makeCampaign(ctx.app.db, {
+        access: 'public',
+        landing_url: 'https://campaign.example/?c={clickid}',
+        deeplink_domains: '["shop.example.com"]',
+      });
+      const [lp] = await ctx.app
+        .db('landings')
+        .insert({ campaign_id: shop, name: 'Main', url: 'https://lp.example/?c={clickid}', is_default: true })
+        .returning('id');
+      lpId = (lp as { id: number }).id;
+    });
+
+    it('goes to a page of an allowed host or subdomain, with click macros filled, and stores landing_id null', async () => {
+      const before = await count();
+      const page = await click(
+        ctx,
+        link('https://shop.example.com/sale/{sub1}?c={clickid}&r={ref_id}&l={landing_id}#top', '&sub1=fb&ref_id=a b'),
+      );
+      expect(page.status).toBe(302);
+      const clickId = new URL(page.location ?? '').searchParams.get('c') ?? '';
+      expect(clickId).toMatch(/^[\w-]{23}$/);
+      expect(page.location).toBe(`https://shop.example.com/sale/fb?c=${clickId}&r=a%20b&l=#top`);
+      const row = await ctx.app.db('clicks').where({ click_id: clickId }).first();
+      expect(row).toMatchObject({
+        campaign_id: shop,
+        partner_id: partner,
+        landing_id: null,
+        sub1: 'fb',
+        ref_id: 'a b',
+      });
+
+      const sub = await click(ctx, link('https://EU.Shop.Example.com/p?cid={clickid}', `&lp=${lpId}`));
+      expect(sub.location).toMatch(/^https:\/\/eu\.shop\.example\.com\/p\?cid=[\w-]{23}$/); // deeplink beats lp
+      expect(await storedLanding(sub.location, 'cid')).toBeNull();
+      expect(await count()).toBe(before + 2);
+
+      const head = await fetch(`${ctx.baseUrl}${link('https://shop.example.com/x?c={clickid}')}`, {
+        method: 'HEAD',
+        redirect: 'manual',
+      });
+      expect(head.headers.get('location')).toBe('https://shop.example.com/x?c=');
+      expect(await count()).toBe(before + 2);
+    });
+
+    it('sends a deeplink that is not allowed to the landing (never elsewhere) and still records the click', async () => {
+      const before = await count();
+      const refused = [
+        'https://evil.example/phish?c={clickid}',
+        'https://shop.example.com.evil.net/',
+        'https://notshop.example.com/',
+        'https://shop.example.com@evil.example/',
+        'https://evil.example\\.shop.example.com/',
+        'javascript:alert(document.cookie)//shop.example.com',
+        'data:text/html,<script>alert(1)</script>',
+        '//shop.example.com/no-scheme',
+        'https://{sub1}/x',
+      ];
+      for (const target of refused) {
+        const res = await click(ctx, link(target, '&sub1=evil.example'));
+        expect(res.status, target).toBe(302);
+        expect(res.location, target).toMatch(/^https:\/\/lp\.example\/\?c=[\w-]{23}$/);
+        expect(await storedLanding(res.location), target).toBe(lpId);
+      }
+      const none = await makeCampaign(ctx.app.db, {
+        access: 'public',
+        landing_url: 'https://own.example/?c={clickid}',
+      });
+      const noDomains = await click(ctx, `/t/${none}?pid=${partner}&deeplink=https%3A%2F%2Fshop.example.com%2F`);
+      expect(noDomains.location).toMatch(/^https:\/\/own\.example\/\?c=[\w-]{23}$/);
+      expect(await count()).toBe(before + refused.length + 1);
+      const metrics = await api(ctx, 'GET', '/metrics', undefined, null);
+      expect(metrics.text).toMatch(/partnerdesk_deeplinks_refused_total\{reason="host"\} [1-9]/);
+      expect(metrics.text).toMatch(/partnerdesk_deeplinks_refused_total\{reason="scheme"\} [1-9]/);
+    });
+
+    it('refuses an over-long deeplink with 400 naming it, and records nothing', async () => {
+      const before = await count();
+      const res = await click(ctx, link(`https://shop.example.com/${'x'.repeat(2100)}`));
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('deeplink');
+      expect(await count()).toBe(before);
+    });
+  });
+
   it('answers 404 and records nothing for unknown, paused or unapproved campaigns and partners', async () => {
     const paused = await makeCampaign(ctx.app.db, { status: 'paused', access: 'public' });
     const pending = await makePartner(ctx.app.db);

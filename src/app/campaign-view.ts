@@ -53,7 +53,8 @@ export function formatPercent(bp: number): string {
   return formatDecimal(bp, 'USD').replace(/\.?0+$/, '');
 }
 
-function parseJsonArray(s: string): string[] {
+/** A JSON text column holding a list of strings (deeplink_domains, geo_targets); junk reads as empty. */
+export function parseJsonArray(s: string): string[] {
   try {
     const v: unknown = JSON.parse(s);
     return Array.isArray(v) ? v.map(String) : [];

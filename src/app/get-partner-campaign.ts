@@ -18,8 +18,18 @@ export async function getPartnerCampaign(deps: Deps, partnerId: number, rawId: u
   return { ...(await getCampaign(deps, id)), partner_access: access };
 }
 
-/** The tracking link a partner puts in their ads; {replace_me} is where their own click id macro goes. */
-export function partnerTrackingLink(publicUrl: string, campaignId: number, partnerId: number, landingId?: number) {
-  const lp = landingId === undefined ? '' : `&lp=${landingId}`;
-  return `${publicUrl}/t/${campaignId}?pid=${partnerId}${lp}&ref_id={replace_me}`;
+/**
+ * The tracking link a partner puts in their ads; {replace_me} is where their own click id macro goes, kept
+ * last so it is easy to spot. `landingId` targets one of the campaign's landings, `deeplink` any page of its
+ * deeplink domains (sent URL-encoded; the redirect checks it again on every click).
+ */
+export function partnerTrackingLink(
+  publicUrl: string,
+  campaignId: number,
+  partnerId: number,
+  target: { landingId?: number; deeplink?: string } = {},
+) {
+  const lp = target.landingId === undefined ? '' : `&lp=${target.landingId}`;
+  const dl = target.deeplink === undefined ? '' : `&deeplink=${encodeURIComponent(target.deeplink)}`;
+  return `${publicUrl}/t/${campaignId}?pid=${partnerId}${lp}${dl}&ref_id={replace_me}`;
 }

@@ -1,11 +1,12 @@
 import { newClickId } from '../domain/click-id.js';
-import { fillLandingTemplate } from '../domain/click-macros.js';
+import { type ClickMacroValues, fillClickMacros, fillLandingTemplate } from '../domain/click-macros.js';
+import { checkDeeplink, type DeeplinkCheck, MAX_DEEPLINK_LENGTH } from '../domain/deeplink.js';
 import { notFound, ValidationError } from '../domain/errors.js';
 import { truncateIp } from '../domain/ip.js';
 import type { UserAgentInfo } from './classify-user-agent.js';
 import type { ClickWriter } from './click-writer.js';
 import type { GeoLookup } from './geo.js';
-import type { TrackingCache, TrackingLanding } from './tracking-cache.js';
+import type { TrackingCache, TrackingTarget } from './tracking-cache.js';
 
 export interface RecordClickDeps {
   now: () => number;
@@ -18,7 +19,7 @@ export interface RecordClickDeps {
 export interface RecordClickInput {
   /** The raw path segment of /t/:campaignId. */
   campaignId: string;
-  /** The parsed query string: pid, ref_id, sub1..sub5, lp. */
+  /** The parsed query string: pid, ref_id, sub1..sub5, lp, deeplink. */
   query: Record<string, unknown>;
   /** The visitor's address (the proxy-aware one); stored truncated. */
   ip: string;
@@ -34,9 +35,12 @@ export interface RecordClickInput {
 
 export interface RecordedClick {
   clickId: string;
+  /** null for a deeplink click (no landing was served) or the campaign's own landing_url. */
   landingId: number | null;
-  /** The landing URL with the click macros filled: where the visitor goes next. */
+  /** The landing URL (or the deeplink) with the click macros filled: where the visitor goes next. */
   location: string;
+  /** Why a `deeplink=` was not followed (the visitor went to the landing instead); absent otherwise. */
+  deeplinkRefused?: Exclude<DeeplinkCheck, { ok: true }>['reason'];
 }
 
 export const MAX_PARAM_LENGTH = 256;
@@ -51,6 +55,14 @@ const MAX_ID = 2_147_483_647; // the id columns are 32-bit integers
  * click (waiting for its commit); return the landing URL with the click macros filled. Nothing is stored when
  * any check fails. Unknown `lp`: the campaign's default landing is used instead of refusing the visitor: the
  * paid click still lands, and the stored landing_id shows which landing was really served.
+ *
+ * `deeplink=<absolute URL>` sends the visitor to that page instead of a landing when its final URL (macros
+ * filled) is http(s) on one of the campaign's deeplink domains; the click then stores landing_id null, because
+ * no landing was shown and counting it for the default landing would skew the landing report's CR and EPC.
+ * A deeplink that is not allowed falls back to the landing, like an unknown `lp`, rather than answering 400:
+ * domains get removed from a campaign while links built with them still run in paid ads, and that traffic
+ * should still reach the advertiser's page. It is never an open redirect: the visitor only ever goes to an
+ * allowed host or the campaign's own landing. The reason comes back in `deeplinkRefused` for the metrics.
  */
 export async function recordClick(deps: RecordClickDeps, input: RecordClickInput): Promise<RecordedClick> {
   const q = parseQuery(input.query);
@@ -81,20 +93,37 @@ export async function recordClick(deps: RecordClickDeps, input: RecordClickInput
     );
   }
 
-  const landing: TrackingLanding = (q.lp !== null ? campaign.landings.get(q.lp) : undefined) ?? campaign.defaultLanding;
   const userAgent = (input.userAgent ?? '').replaceAll('\u0000', '').slice(0, MAX_USER_AGENT_LENGTH);
   const ua = deps.classifyUserAgent(userAgent);
   const country = input.country || deps.geo.country(input.ip);
   const createdAt = deps.now();
   const store = input.store !== false;
   const clickId = store ? newClickId(createdAt) : '';
+  const values: ClickMacroValues = {
+    clickid: clickId,
+    ref_id: q.ref_id,
+    sub1: q.sub1,
+    sub2: q.sub2,
+    sub3: q.sub3,
+    sub4: q.sub4,
+    sub5: q.sub5,
+    campaign_id: campaign.id,
+    partner_id: q.pid,
+    country,
+    device: ua.device,
+    os: ua.os,
+    browser: ua.browser,
+    landing_id: null,
+  };
+
+  const click = pickTarget(campaign, q, values, clickId);
 
   if (store) {
     await deps.clickWriter.write({
       clickId,
       campaignId: campaign.id,
       partnerId: q.pid,
-      landingId: landing.landingId,
+      landingId: click.landingId,
       refId: q.ref_id,
       sub1: q.sub1,
       sub2: q.sub2,
@@ -111,26 +140,28 @@ export async function recordClick(deps: RecordClickDeps, input: RecordClickInput
     });
   }
 
-  const location = fillLandingTemplate(landing.template, {
-    clickid: clickId,
-    ref_id: q.ref_id,
-    sub1: q.sub1,
-    sub2: q.sub2,
-    sub3: q.sub3,
-    sub4: q.sub4,
-    sub5: q.sub5,
-    campaign_id: campaign.id,
-    partner_id: q.pid,
-    country,
-    device: ua.device,
-    os: ua.os,
-    browser: ua.browser,
-    landing_id: landing.landingId,
-  });
-  return { clickId, landingId: landing.landingId, location };
+  return click;
 }
 
-type ParsedQuery = { pid: number; lp: number | null } & Record<TextParam, string | null>;
+/** Where the visitor goes: the deeplink when it is allowed, else the landing named by lp, else the default one. */
+function pickTarget(
+  campaign: TrackingTarget,
+  q: ParsedQuery,
+  values: ClickMacroValues,
+  clickId: string,
+): RecordedClick {
+  // Checked after the macros are filled: what is judged is exactly where the visitor would go.
+  const deeplink =
+    q.deeplink === null ? null : checkDeeplink(fillClickMacros(q.deeplink, values), campaign.deeplinkDomains);
+  if (deeplink?.ok) return { clickId, landingId: null, location: deeplink.url.href };
+  const landing = (q.lp !== null ? campaign.landings.get(q.lp) : undefined) ?? campaign.defaultLanding;
+  values.landing_id = landing.landingId;
+  const location = fillLandingTemplate(landing.template, values);
+  if (deeplink === null) return { clickId, landingId: landing.landingId, location };
+  return { clickId, landingId: landing.landingId, location, deeplinkRefused: deeplink.reason };
+}
+
+type ParsedQuery = { pid: number; lp: number | null; deeplink: string | null } & Record<TextParam, string | null>;
 
 /** All problems at once, so a partner fixes the link in one go. Empty values count as absent. */
 function parseQuery(query: Record<string, unknown>): ParsedQuery {
@@ -150,9 +181,17 @@ function parseQuery(query: Record<string, unknown>): ParsedQuery {
   if (lpRaw && lp === null) {
     issues.push({ field: 'lp', message: `must be a landing id (a number), got ${JSON.stringify(lpRaw.slice(0, 40))}` });
   }
+  const deeplink = first(query['deeplink']) || null;
+  if (deeplink !== null && deeplink.length > MAX_DEEPLINK_LENGTH) {
+    issues.push({
+      field: 'deeplink',
+      message: `must be a page address of at most ${MAX_DEEPLINK_LENGTH} characters, got ${deeplink.length}; ask the bot for the link again ("deeplink ID URL")`,
+    });
+  }
   const out: ParsedQuery = {
     pid: pid ?? 0,
     lp,
+    deeplink,
     ref_id: null,
     sub1: null,
     sub2: null,

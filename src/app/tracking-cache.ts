@@ -6,6 +6,7 @@ import {
 } from '../db/repositories/tracking-lookups.js';
 import { compileLandingTemplate, type LandingTemplate } from '../domain/click-macros.js';
 import { LruCache } from '../infra/lru.js';
+import { parseJsonArray } from './campaign-view.js';
 import type { Deps } from './deps.js';
 
 export interface TrackingLanding {
@@ -20,6 +21,8 @@ export interface TrackingTarget {
   access: string;
   defaultLanding: TrackingLanding;
   landings: Map<number, TrackingLanding>;
+  /** Hosts a `deeplink=` may point to (and their subdomains); empty: no deeplinks. */
+  deeplinkDomains: readonly string[];
 }
 
 /**
@@ -105,6 +108,7 @@ export function createTrackingCache(deps: Pick<Deps, 'db' | 'logger'>, opts: Tra
       access: c.access,
       defaultLanding: def ? (landings.get(def.id) as TrackingLanding) : compile(c.id, null, c.landingUrl),
       landings,
+      deeplinkDomains: parseJsonArray(c.deeplinkDomains),
     };
   }
 

@@ -66,7 +66,7 @@ export const trafficPaths: Record<string, PathItem> = {
       operationId: 'trackClick',
       summary: 'Tracking link: record a click and redirect',
       description:
-        'Records a click and answers 302 to the landing URL with {clickid} and the other click macros filled (only after the click is stored). Unknown, paused or unapproved campaign or partner: 404, nothing recorded. Country from a CDN header when present, else GeoIP; device, os and browser from the user agent.',
+        'Records a click and answers 302 to the landing URL with {clickid} and the other click macros filled (only after the click is stored). With deeplink, to that page instead when allowed. Unknown, paused or unapproved campaign or partner: 404, nothing recorded. Country from a CDN header when present, else GeoIP; device, os and browser from the user agent.',
       tags: ['tracking'],
       parameters: [
         pathId('campaignId', 'campaign'),
@@ -74,12 +74,18 @@ export const trafficPaths: Record<string, PathItem> = {
         q('ref_id', "The partner's own click id (what stood where {replace_me} was)."),
         ...[1, 2, 3, 4, 5].map((i) => q(`sub${i}`, `Free sub-id ${i}.`)),
         q('lp', "Landing id of the campaign; the campaign's default otherwise.", { type: 'integer' }),
+        q(
+          'deeplink',
+          "A page to send the visitor to instead of a landing: an absolute http(s) URL, URL-encoded, at most 2048 characters, whose host is one of the campaign's deeplink_domains or a subdomain of one. Click macros in it are filled like in landing URLs; the click is stored with landing_id null. Any other URL (other host, javascript: or another scheme) is not followed: the visitor goes to the landing, so the link is never an open redirect.",
+          { type: 'string', format: 'uri' },
+        ),
       ],
       responses: {
         '302': {
-          description: 'Redirect to the landing.',
-          headers: { Location: { description: 'The filled landing URL.', schema: { type: 'string' } } },
+          description: 'Redirect to the landing, or to the allowed deeplink.',
+          headers: { Location: { description: 'The filled landing or deeplink URL.', schema: { type: 'string' } } },
         },
+        '400': errRef('BadRequest'),
         '404': errRef('NotFound'),
         '503': errRef('Unavailable'),
       },

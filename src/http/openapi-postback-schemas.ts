@@ -180,17 +180,20 @@ export const postbackSchemas: Record<string, JsonSchema> = {
   PostbackTestResult: {
     type: 'object',
     description:
-      'One send, now, through the same SSRF-safe client as real deliveries; never retried. The receiver saying no (ok false) is still a 200.',
+      'One send, now, through the same SSRF-safe client as real deliveries; never retried. The receiver saying no (ok false) is still a 200. Fields are named as in Attempt: a test of a saved postback is also logged as an attempt of kind test.',
     properties: {
-      expandedUrl: { type: 'string', description: 'The URL as sent.' },
+      url: { type: 'string', description: 'The URL as sent, macros filled.' },
       method,
-      body: { type: ['string', 'null'] },
+      body: { type: ['string', 'null'], description: 'The request body sent (POST postbacks); null for GET.' },
       ok: { type: 'boolean', description: 'The receiver answered 2xx.' },
       status: { type: ['integer', 'null'], description: 'HTTP status; null when no answer arrived.' },
-      durationMs: { type: 'integer' },
-      bodySnippet: { type: 'string', description: "Start of the receiver's answer." },
-      errorClass: { type: ['string', 'null'], description: 'timeout, refused, dns, tls, blocked ... when no answer.' },
-      errorMessage: { type: ['string', 'null'] },
+      duration_ms: { type: 'integer' },
+      response_snippet: { type: 'string', description: "Start of the receiver's answer." },
+      error_class: {
+        type: ['string', 'null'],
+        description: 'timeout, refused, dns, tls, blocked ... when no answer.',
+      },
+      error_message: { type: ['string', 'null'] },
     },
   },
   Delivery: { type: 'object', description: 'One event sent (or to be sent) to one postback.', properties: delivery },

@@ -16,6 +16,12 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    deeplinksRefused: new Counter({
+      name: 'partnerdesk_deeplinks_refused_total',
+      help: 'Clicks whose deeplink= was not allowed and that went to the landing instead',
+      labelNames: ['reason'], // not_url | scheme | no_domains | host
+      registers: [registry],
+    }),
     conversions: new Counter({
       name: 'partnerdesk_conversions_total',
       help: 'Conversions received, by outcome',

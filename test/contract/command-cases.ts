@@ -46,6 +46,14 @@ export const COMMAND_CASES: CommandCase[] = [
     args: (w) => `${w.alpha} https://offer.example.com/quiz`,
     expect: (w) => new RegExp(`Deeplink to Quiz LP[\\s\\S]*lp=${w.landingId}`),
   },
+  {
+    line: 'deeplink',
+    args: (w) => `${w.alpha} https://offer.example.com/sale?promo=X1`,
+    expect: (w) =>
+      new RegExp(
+        `Deeplink to offer\\.example\\.com/sale[\\s\\S]*/t/${w.alpha}\\?pid=${w.a}&(amp;)?deeplink=https%3A%2F%2Foffer\\.example\\.com%2Fsale%3Fpromo%3DX1`,
+      ),
+  },
   { line: 'report 7d by geo', expect: /Report by country · last 7 days \(.*\), UTC[\s\S]*FR\s+2\s+0\s/ },
   { line: 'conversions deposit 30d', expect: /Deposit conversions[\s\S]*tx-a1/ },
   {

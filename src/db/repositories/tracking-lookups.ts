@@ -6,11 +6,16 @@ export interface TrackingCampaign {
   status: string;
   access: string;
   landingUrl: string;
+  /** The deeplink_domains column as stored: a JSON array of hostnames. */
+  deeplinkDomains: string;
   landings: { id: number; url: string; isDefault: boolean }[];
 }
 
 export async function findTrackingCampaign(db: Knex, id: number): Promise<TrackingCampaign | null> {
-  const c = await db('campaigns').select('id', 'status', 'access', 'landing_url').where({ id }).first();
+  const c = await db('campaigns')
+    .select('id', 'status', 'access', 'landing_url', 'deeplink_domains')
+    .where({ id })
+    .first();
   if (!c) return null;
   const landings = await db('landings')
     .select('id', 'url', 'is_default')
@@ -21,6 +26,7 @@ export async function findTrackingCampaign(db: Knex, id: number): Promise<Tracki
     status: c.status,
     access: c.access,
     landingUrl: c.landing_url,
+    deeplinkDomains: c.deeplink_domains,
     // SQLite returns booleans as 0/1.
     landings: landings.map((l) => ({ id: l.id, url: l.url, isDefault: Boolean(l.is_default) })),
   };

@@ -5,7 +5,7 @@ import type { Actor } from '../../app/postback-input.js';
 import { previewPostbackInput } from '../../app/preview-postback.js';
 import { replayDeliveries } from '../../app/replay-deliveries.js';
 import { deletePostback, savePostback } from '../../app/save-postback.js';
-import { testFirePostback } from '../../app/test-fire-postback.js';
+import { type TestFireResult, testFirePostback } from '../../app/test-fire-postback.js';
 import { AppError } from '../../domain/errors.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
@@ -42,13 +42,14 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
   // Test an unsaved URL: the guided set-up fires before it saves.
   server.post('/postbacks/test', async (req) => {
     const b = body(req);
-    return testFirePostback(app, await actor(req), {
+    const r = await testFirePostback(app, await actor(req), {
       url: typeof b['url'] === 'string' ? b['url'] : undefined,
       method: b['method'] === 'POST' ? 'POST' : 'GET',
       bodyFormat: b['body_format'] === 'json' || b['body_format'] === 'form' ? b['body_format'] : 'none',
       bodyTemplate: typeof b['body_template'] === 'string' ? b['body_template'] : '',
       conversionId: b['conversion_id'],
     });
+    return testFireView(r);
   });
   server.get<{ Params: IdParams }>('/postbacks/:id', async (req) => getPostback(app, await actor(req), req.params.id));
   server.patch<{ Params: IdParams }>('/postbacks/:id', async (req) =>
@@ -58,10 +59,34 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     deletePostback(app, await actor(req), req.params.id),
   );
   server.post<{ Params: IdParams }>('/postbacks/:id/test', async (req) =>
-    testFirePostback(app, await actor(req), { postbackId: req.params.id, conversionId: body(req)['conversion_id'] }),
+    testFireView(
+      await testFirePostback(app, await actor(req), {
+        postbackId: req.params.id,
+        conversionId: body(req)['conversion_id'],
+      }),
+    ),
   );
 
   server.get('/deliveries', async (req) => listDeliveries(app, await actor(req), req.query as Body));
   server.get<{ Params: IdParams }>('/deliveries/:id', async (req) => getDelivery(app, await actor(req), req.params.id));
   server.post('/deliveries/replay', async (req) => replayDeliveries(app, await actor(req), req.body ?? {}));
+}
+
+/**
+ * A test fire as the API shows it: snake_case and named like an attempt of the delivery log (`url`, `status`,
+ * `duration_ms`, `response_snippet`, ...), where a test of a saved postback is listed afterwards, so a client
+ * reads both with one parser; plus the body sent and `ok`. The bot and the CLI use the result as it is.
+ */
+function testFireView(r: TestFireResult) {
+  return {
+    url: r.expandedUrl,
+    method: r.method,
+    body: r.body,
+    ok: r.ok,
+    status: r.status,
+    duration_ms: r.durationMs,
+    response_snippet: r.bodySnippet,
+    error_class: r.errorClass,
+    error_message: r.errorMessage,
+  };
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../domain/errors.js';
 import type { RouteOptions } from '../server.js';
 
 /**
- * GET /t/:campaignId?pid=&ref_id=&sub1..sub5=&lp= — the tracking redirect (CONTRACT.md).
+ * GET /t/:campaignId?pid=&ref_id=&sub1..sub5=&lp=&deeplink= — the tracking redirect (CONTRACT.md).
  *
  * Answers 302 only after the click is committed. `Cache-Control: no-store` keeps browsers and CDNs from
  * replaying the redirect (each visit must reach us and get its own click id). No Referrer-Policy is set:
@@ -39,6 +39,7 @@ export async function trackingRoutes(server: FastifyInstance, { app }: RouteOpti
           country: countryFromHeaders(req.headers),
           store,
         });
+        if (click.deeplinkRefused) app.metrics.deeplinksRefused.inc({ reason: click.deeplinkRefused });
         return reply.code(302).header('location', click.location).header('cache-control', 'no-store').send();
       } catch (err) {
         if (err instanceof AppError) {

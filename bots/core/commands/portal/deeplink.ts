@@ -1,26 +1,19 @@
 import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
+import { checkDeeplink, MAX_DEEPLINK_LENGTH } from '../../../../src/domain/deeplink.js';
 import { type Command, partnerOf } from '../../command.js';
 import { bold, code, reply, text } from '../../reply.js';
 import { orExplain } from './shared.js';
 
 const usage = 'deeplink ID URL';
 
-/** A host is allowed when it is a listed domain or a subdomain of one ("shop.example.com" under "example.com"). */
-function hostAllowed(host: string, domains: string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return domains.some((d) => {
-    const dom = d.toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
-    return h === dom || h.endsWith(`.${dom}`);
-  });
-}
-
 const samePage = (a: URL, b: URL) =>
   a.host.toLowerCase() === b.host.toLowerCase() && a.pathname.replace(/\/+$/, '') === b.pathname.replace(/\/+$/, '');
 
 /**
- * A tracking link that lands on a given page. The tracking route only knows the campaign's landings (`lp=`),
- * not arbitrary target URLs, so a URL that is one of the landings gets an `lp` link and any other page of an
- * allowed domain is refused with that explanation, rather than a link that would silently land elsewhere.
+ * A tracking link that lands on a page the partner chooses. A page that is one of the campaign's landings gets
+ * an `lp` link (its clicks then count for that landing in reports); any other page of the campaign's deeplink
+ * domains gets a `deeplink=` link. The tracking redirect re-checks the page on every click, so the answers
+ * here are for the partner's benefit: they say why a page is refused before the link goes into an ad.
  */
 export const deeplinkCommand: Command = {
   name: 'deeplink',
@@ -37,46 +30,52 @@ export const deeplinkCommand: Command = {
         ]);
       }
       const c = await getPartnerCampaign(ctx.app, partner.id, id);
-      let url: URL;
-      try {
-        url = new URL(rawUrl);
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
-      } catch {
-        return reply([text(`"${rawUrl.slice(0, 80)}" is not a web address; send a full URL starting with https://`)]);
+      if (rawUrl.length > MAX_DEEPLINK_LENGTH) {
+        return reply([
+          text(`That address is ${rawUrl.length} characters long; a deeplink may have at most ${MAX_DEEPLINK_LENGTH}.`),
+        ]);
       }
-      if (c.deeplink_domains.length === 0) {
-        return reply([text(`Campaign ${c.id} has no deeplinks; use its tracking link (send "campaign ${c.id}").`)]);
-      }
-      if (!hostAllowed(url.hostname, c.deeplink_domains)) {
+      const check = checkDeeplink(rawUrl, c.deeplink_domains);
+      if (!check.ok) {
+        if (check.reason === 'not_url' || check.reason === 'scheme') {
+          return reply([text(`"${rawUrl.slice(0, 80)}" is not a web address; send a full URL starting with https://`)]);
+        }
+        if (check.reason === 'no_domains') {
+          return reply([text(`Campaign ${c.id} has no deeplinks; use its tracking link (send "campaign ${c.id}").`)]);
+        }
         return reply([
           text(
-            `${url.hostname} is not allowed for campaign ${c.id}. Deeplinks may point to: ${c.deeplink_domains.join(', ')}.`,
+            `${check.host} is not allowed for campaign ${c.id}. Deeplinks may point to: ${c.deeplink_domains.join(', ')}.`,
           ),
         ]);
       }
+      const url = check.url;
+      // Only a bare landing address becomes an lp link: the landing's own template would drop a query or
+      // fragment the partner added (a promo code, a section), which a deeplink keeps.
+      const bare = url.search === '' && url.hash === '';
       const landing = c.landings.find((l) => {
-        if (l.status !== 'active') return false;
+        if (!bare || l.status !== 'active') return false;
         try {
           return samePage(new URL(l.url.replace(/\{[A-Za-z0-9_]+\}/g, '')), url);
         } catch {
           return false;
         }
       });
-      if (!landing) {
-        const listed = c.landings.filter((l) => l.status === 'active').map((l) => `${l.id} · ${l.name}`);
-        return reply([
-          text(
-            `Links to any page of ${c.deeplink_domains.join(', ')} are not supported by tracking yet; only the campaign's landings can be targeted.`,
-            listed.length > 0
-              ? `Landings: ${listed.join('; ')}. Add &lp=ID to your tracking link.`
-              : `Use the campaign's tracking link (send "campaign ${c.id}").`,
-          ),
-        ]);
-      }
-      const link = partnerTrackingLink(ctx.app.config.publicUrl, c.id, partner.id, landing.id);
+      const base = ctx.app.config.publicUrl;
+      // The address as the partner wrote it, not url.href: the URL parser escapes braces in a path, which
+      // would turn a {sub1} the partner put there into literal text instead of a click macro.
+      const link = landing
+        ? partnerTrackingLink(base, c.id, partner.id, { landingId: landing.id })
+        : partnerTrackingLink(base, c.id, partner.id, { deeplink: rawUrl });
+      // The page as written (host and path), so macros read as {sub1} rather than %7Bsub1%7D.
+      const page = rawUrl
+        .replace(/^https?:\/\//i, '')
+        .replace(/[?#].*$/, '')
+        .replace(/\/$/, '');
+      const title = landing ? landing.name : page;
       return reply([
         text(
-          [bold(`Deeplink to ${landing.name}`), ` · campaign ${c.id}`],
+          [bold(`Deeplink to ${title.slice(0, 120)}`), ` · campaign ${c.id}`],
           [code(link)],
           [
             'Replace ',
