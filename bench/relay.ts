@@ -7,6 +7,7 @@
  *    delivery's {postback_id}. Targets (issue 3): >= 5,000 delivered/s and >= 0.25 of raw.
  * 3. backlog: `backlog` deliveries written straight to the outbox, then a worker-only child drains them
  *    while its RSS is sampled from /proc. Target: 1,000,000 under 300 MB (pass 1000000 as the 2nd argument).
+ * `--no-fast-lane` / `--no-send-thread` run the end-to-end phase without those parts of the relay, to compare.
  * Uses its own redis-server on a free port. Shared 2-core machine: figures are noisy; compare ratios.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -29,6 +30,9 @@ interface ChildArgs {
   redisUrl: string;
   receiverUrl: string;
   n: number;
+  /** For comparisons: the relay as it was before each change (`--no-fast-lane`, `--no-send-thread`). */
+  noFastLane?: boolean;
+  noSendThread?: boolean;
 }
 
 /** Runs `n` requests with at most CONCURRENCY in flight. */
@@ -66,7 +70,10 @@ async function child(args: ChildArgs): Promise<void> {
     SEED_DEMO: 'false',
   });
   const app = await createApp(config, { logger: createLogger('warn') });
-  const relay = args.mode === 'api' ? null : await startRelay(app, { concurrency: 256 });
+  const relay =
+    args.mode === 'api'
+      ? null
+      : await startRelay(app, { concurrency: 256, sendThread: !args.noSendThread, fastLane: !args.noFastLane });
   let port = 0;
   if (args.mode === 'app' || args.mode === 'api') {
     const server = await buildServer(app);
@@ -184,7 +191,11 @@ async function main(): Promise<void> {
 
     // 2. end-to-end through the app.
     const split = process.argv.includes('--split');
-    const app = await spawnChild({ mode: split ? 'api' : 'app', dataDir: dir, redisUrl, receiverUrl, n });
+    const variant = {
+      noFastLane: process.argv.includes('--no-fast-lane'),
+      noSendThread: process.argv.includes('--no-send-thread'),
+    };
+    const app = await spawnChild({ mode: split ? 'api' : 'app', dataDir: dir, redisUrl, receiverUrl, n, ...variant });
     children.push(app.proc);
     const sideWorker = split ? await spawnChild({ mode: 'worker', dataDir: dir, redisUrl, receiverUrl, n }) : null;
     if (sideWorker) children.push(sideWorker.proc);

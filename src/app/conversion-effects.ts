@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { ClickForConversion } from '../db/repositories/conversions.js';
 import { appendLedgerEntries, type LedgerEntryRow } from '../db/repositories/ledger.js';
 import { applyRollupDeltas, type RollupDelta } from '../db/rollups.js';
+import { sideBySide } from '../db/side-by-side.js';
 import { type ConversionMoney, figuresAreZero, transition } from '../domain/ledger.js';
-import { type ConversionEvent, onConversionEvents } from './conversion-events.js';
+import { type ConversionEvent, type OutboxOptions, onConversionEvents } from './conversion-events.js';
 
 /** One conversion moving from `before` (null: new) to `after`, with what is needed to book it. */
 export interface ConversionChange {
@@ -31,6 +32,7 @@ export async function applyConversionChanges(
   trx: Knex.Transaction,
   changes: ConversionChange[],
   now: number,
+  outbox: OutboxOptions = {},
 ): Promise<void> {
   const entries: LedgerEntryRow[] = [];
   const deltas: RollupDelta[] = [];
@@ -79,9 +81,21 @@ export async function applyConversionChanges(
       before: c.before,
       after: c.after,
       at: now,
+      source: {
+        conversion: {
+          campaignId: c.campaignId,
+          type: c.type,
+          txid: c.txid,
+          currency: c.currency,
+          createdAt: c.conversionAt,
+        },
+        click: { clickId: c.click.clickId, refId: c.click.refId, sub: c.click.sub, country: c.click.country },
+      },
     });
   }
-  await appendLedgerEntries(trx, entries);
-  await applyRollupDeltas(trx, deltas);
-  if (events.length > 0) await onConversionEvents(trx, events);
+  await sideBySide([
+    appendLedgerEntries(trx, entries),
+    applyRollupDeltas(trx, deltas),
+    onConversionEvents(trx, events, outbox),
+  ]);
 }

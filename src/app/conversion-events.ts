@@ -1,9 +1,19 @@
 import type { Knex } from 'knex';
-import { insertDeliveries, type NewDelivery } from '../db/repositories/deliveries.js';
-import { findEnabledRules } from '../db/repositories/postbacks.js';
+import {
+  type ClickForPostback,
+  type ConversionForPostback,
+  type DeliveryForSend,
+  deliveryKey,
+  insertDeliveries,
+  insertDeliveriesReturning,
+  type NewDelivery,
+} from '../db/repositories/deliveries.js';
+import { type EnabledPostback, findEnabledRules } from '../db/repositories/postbacks.js';
+import { sideBySide } from '../db/side-by-side.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
 import { queueConversionNotifications } from './conversion-notifications.js';
+import type { DeliveryHandoff } from './delivery-handoff.js';
 import { notifyOutboxCommitted } from './outbox-signal.js';
 
 /** Something happened to a conversion that a partner may want to hear about (their postback, a chat note). */
@@ -21,6 +31,8 @@ export interface ConversionEvent {
   after: ConversionMoney;
   /** Epoch ms of the change. */
   at: number;
+  /** The values a postback's macros read, so this process's relay can send without re-reading them. */
+  source: { conversion: ConversionForPostback; click: ClickForPostback };
 }
 
 /**
@@ -28,14 +40,34 @@ export interface ConversionEvent {
  * delivery rows commit or roll back with the conversion itself (DESIGN.md: nothing lost between commit and
  * enqueue). One query for the batch's partners' postbacks and one insert, so a batch of hundreds of
  * conversions costs two statements here. Which postback wants which event: domain/postback-rules.ts.
+ * When this process runs the relay, the rows are claimed for its fast lane (see delivery-handoff.ts).
  */
-export async function onConversionEvents(trx: Knex.Transaction, events: ConversionEvent[]): Promise<void> {
+export interface OutboxOptions {
+  /** This process's relay, if any: it claims and sends the new rows itself. */
+  handoff?: DeliveryHandoff | undefined;
+  /** The partners' enabled postbacks when the caller already read them (outside the transaction). */
+  postbacks?: EnabledPostback[];
+}
+
+export async function onConversionEvents(
+  trx: Knex.Transaction,
+  events: ConversionEvent[],
+  { handoff, postbacks }: OutboxOptions = {},
+): Promise<void> {
   if (events.length === 0) return;
   // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
-  await queueConversionNotifications(trx, events);
-  const rules = await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]);
+  await sideBySide([queueConversionNotifications(trx, events), queueDeliveries(trx, events, { handoff, postbacks })]);
+}
+
+async function queueDeliveries(
+  trx: Knex.Transaction,
+  events: ConversionEvent[],
+  { handoff, postbacks }: OutboxOptions,
+): Promise<void> {
+  const rules = postbacks ?? (await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]));
   if (rules.length === 0) return;
-  const rows: NewDelivery[] = [];
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const rows: { row: NewDelivery; event: ConversionEvent; postback: EnabledPostback }[] = [];
   for (const e of events) {
     const matches = matchPostbacks(rules, {
       partnerId: e.partnerId,
@@ -45,21 +77,72 @@ export async function onConversionEvents(trx: Knex.Transaction, events: Conversi
       afterStatus: e.after.status,
     });
     for (const m of matches) {
+      const postback = byId.get(m.postbackId) as EnabledPostback;
       rows.push({
-        postback_id: m.postbackId,
-        partner_id: e.partnerId,
-        conversion_id: e.conversionId,
-        event_key: m.eventKey,
-        status: e.after.status,
-        payout: e.after.payout,
-        next_attempt_at: e.at,
-        created_at: e.at,
-        updated_at: e.at,
+        event: e,
+        postback,
+        row: {
+          postback_id: m.postbackId,
+          partner_id: e.partnerId,
+          conversion_id: e.conversionId,
+          event_key: m.eventKey,
+          status: e.after.status,
+          payout: e.after.payout,
+          next_attempt_at: e.at,
+          created_at: e.at,
+          updated_at: e.at,
+        },
       });
     }
   }
   if (rows.length === 0) return;
-  await insertDeliveries(trx, rows);
-  // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
-  trx.executionPromise.then(notifyOutboxCommitted, () => {});
+  const sink = handoff?.sink ?? null;
+  const claimed = sink ? sink.reserve(rows.length) : 0;
+  if (!sink || claimed === 0) {
+    await insertDeliveries(
+      trx,
+      rows.map((r) => r.row),
+    );
+    // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
+    trx.executionPromise.then(notifyOutboxCommitted, () => {});
+    return;
+  }
+  for (const r of rows.slice(0, claimed)) r.row.queued_at = r.event.at;
+  let ids: Map<string, number>;
+  try {
+    ids = await insertDeliveriesReturning(
+      trx,
+      rows.map((r) => r.row),
+    );
+  } catch (err) {
+    sink.release(claimed);
+    throw err;
+  }
+  const fresh: DeliveryForSend[] = [];
+  for (const { row, event, postback } of rows.slice(0, claimed)) {
+    const id = ids.get(deliveryKey(row.postback_id, row.conversion_id, row.event_key));
+    if (id === undefined) continue;
+    fresh.push({
+      id,
+      postbackId: row.postback_id,
+      partnerId: row.partner_id,
+      conversionId: row.conversion_id,
+      eventKey: row.event_key,
+      status: row.status,
+      payout: row.payout,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: row.next_attempt_at,
+      postback: { ...postback.send, enabled: true },
+      ...event.source,
+    });
+  }
+  trx.executionPromise.then(
+    () => {
+      sink.release(claimed - fresh.length);
+      if (fresh.length > 0) sink.deliver(fresh);
+      if (claimed < rows.length) notifyOutboxCommitted();
+    },
+    () => sink.release(claimed),
+  );
 }

@@ -1,17 +1,19 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
-import { createDb, migrateLatest } from '../db/knex.js';
+import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
 import { type ClickWriter, createClickWriter } from './click-writer.js';
 import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
+import { createDeliveryHandoff, type DeliveryHandoff } from './delivery-handoff.js';
 import type { Deps } from './deps.js';
 import { createTrackingCache, type TrackingCache } from './tracking-cache.js';
 
 /** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
 export interface App extends Deps {
+  deliveryHandoff: DeliveryHandoff;
   verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
@@ -41,7 +43,17 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const logger = opts.logger ?? createLogger(config.logLevel);
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
-  const deps: Deps = { config, db, logger, now: opts.now ?? Date.now };
+  const deliveryHandoff = createDeliveryHandoff();
+  // A database passed in by the caller (tests) is used alone; otherwise SQLite gets its read pool.
+  const readDb = opts.db ? null : createReadDb(config.database);
+  const deps: Deps = {
+    config,
+    db,
+    ...(readDb ? { readDb } : {}),
+    logger,
+    now: opts.now ?? Date.now,
+    deliveryHandoff,
+  };
   const redisOpt = opts.redis === undefined ? (config.redisUrl ?? null) : opts.redis;
   const redis =
     redisOpt === null
@@ -62,6 +74,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   closers.push(() => clickWriter.close());
   const app: App = {
     ...deps,
+    deliveryHandoff,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
     metrics,
@@ -72,6 +85,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       if (redis) await redis.quit().catch(() => redis.disconnect());
+      await readDb?.destroy();
       if (!opts.db) await db.destroy();
     },
   };

@@ -10,9 +10,11 @@ import {
   type NewConversionRow,
 } from '../db/repositories/conversions.js';
 import { insertReferralCommissions } from '../db/repositories/ledger.js';
+import { findEnabledRules } from '../db/repositories/postbacks.js';
+import { sideBySide } from '../db/side-by-side.js';
 import { AppError } from '../domain/errors.js';
 import { applyConversionChanges, type ConversionChange } from './conversion-effects.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 import type { ConversionRequest, RecordOutcome, ResolvedConversion } from './record-conversion.js';
 import { resolveConversion } from './record-conversion.js';
 
@@ -24,15 +26,35 @@ import { resolveConversion } from './record-conversion.js';
  * back the whole batch (the writer then retries items one by one).
  */
 export async function recordConversionBatch(deps: Deps, reqs: ConversionRequest[]): Promise<RecordOutcome[]> {
-  return deps.db.transaction((trx) => bookBatch(deps, trx, reqs));
+  const looked = await lookUp(readerOf(deps), reqs);
+  return deps.db.transaction((trx) => bookBatch(deps, trx, reqs, looked));
 }
 
-async function bookBatch(deps: Deps, trx: Knex.Transaction, reqs: ConversionRequest[]): Promise<RecordOutcome[]> {
-  const out: RecordOutcome[] = new Array(reqs.length);
-  const clicks = await findClicksByPublicIds(trx, [...new Set(reqs.map((r) => r.clickId))]);
+/**
+ * Everything the batch reads, before its transaction and on the read pool: clicks never change once
+ * written, and a campaign, referral or postback edited meanwhile is simply edited a moment later for this
+ * batch. So the write transaction holds SQLite's single writer only for its inserts, and the next batch's
+ * look-ups run while the previous one writes. Duplicates are still settled inside the transaction.
+ */
+async function lookUp(q: Knex, reqs: ConversionRequest[]) {
+  const clicks = await findClicksByPublicIds(q, [...new Set(reqs.map((r) => r.clickId))]);
   const found = [...clicks.values()];
-  const campaigns = await findCampaignTerms(trx, [...new Set(found.map((c) => c.campaignId))]);
-  const partners = await findReferralTerms(trx, [...new Set(found.map((c) => c.partnerId))]);
+  const partnerIds = [...new Set(found.map((c) => c.partnerId))];
+  const [campaigns, partners, postbacks] = await Promise.all([
+    findCampaignTerms(q, [...new Set(found.map((c) => c.campaignId))]),
+    findReferralTerms(q, partnerIds),
+    findEnabledRules(q, partnerIds),
+  ]);
+  return { clicks, campaigns, partners, postbacks };
+}
+
+async function bookBatch(
+  deps: Deps,
+  trx: Knex.Transaction,
+  reqs: ConversionRequest[],
+  { clicks, campaigns, partners, postbacks }: Awaited<ReturnType<typeof lookUp>>,
+): Promise<RecordOutcome[]> {
+  const out: RecordOutcome[] = new Array(reqs.length);
 
   // Resolve each item; the first of several identical keys is the one that may be created.
   const first = new Map<string, { index: number; resolved: ResolvedConversion; row: NewConversionRow }>();
@@ -130,7 +152,9 @@ async function bookBatch(deps: Deps, trx: Knex.Transaction, reqs: ConversionRequ
     const id = ids.get(key);
     if (id !== undefined) out[index] = { kind: 'duplicate', conversionId: id };
   }
-  await insertReferralCommissions(trx, commissions);
-  await applyConversionChanges(trx, changes, now);
+  await sideBySide([
+    insertReferralCommissions(trx, commissions),
+    applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks }),
+  ]);
   return out;
 }

@@ -204,6 +204,7 @@ async function updateOne(deps: Deps, trx: Knex.Transaction, item: UpdateItem): P
       },
     ],
     now,
+    { handoff: deps.deliveryHandoff },
   );
   return { status: 'updated', conversion_id: conv.id };
 }

@@ -76,6 +76,37 @@ export function createDb(database: Config['database']): Knex {
   return knexFactory(knexConfig(database));
 }
 
+/**
+ * SQLite only: a small pool of read-only connections beside the single writer. In WAL mode readers never
+ * wait for the writer, so look-ups that need no transaction (a conversion batch's clicks and terms, the
+ * relay's delivery reads, reports) run on other threads while the writer's transaction runs, instead of
+ * queueing behind it on the one connection. Null for PostgreSQL (its pool already runs queries side by side)
+ * and for an in-memory database (another connection would see another, empty database).
+ */
+export function createReadDb(database: Config['database']): Knex | null {
+  if (database.client !== 'sqlite' || database.filename === ':memory:') return null;
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: 2,
+      afterCreate(
+        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+        done: (err: Error | null, c: unknown) => void,
+      ) {
+        // query_only: a write through the reader by mistake fails loudly instead of racing the writer.
+        // 8 MB of page cache each: the hot pages are small, and the writer's cache holds the rest.
+        conn.exec(
+          'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8192;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+  });
+}
+
 export async function migrateLatest(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;

@@ -106,6 +106,7 @@ function createAttempt(ctx: DeliverContext) {
  * a page of fresh deliveries, read in one query and sent concurrently; whatever must wait gets its own
  * delayed "d" job. If that hand-off fails the batch job fails and BullMQ re-runs it: rows already finished
  * are skipped, and the reconciler still covers every pending row if Redis loses everything.
+ * `firstAttempts` is also the fast lane's entry (fresh-lane.ts): the same thing for rows already in memory.
  */
 export function createDeliverProcessor(ctx: DeliverContext) {
   const attempt = createAttempt(ctx);
@@ -118,12 +119,9 @@ export function createDeliverProcessor(ctx: DeliverContext) {
     throw new DelayedError();
   }
 
-  async function batch(job: Job): Promise<string> {
-    const ids = ((job.data as { ids?: unknown }).ids as number[] | undefined) ?? [];
-    const steps = await ctx.loaded.run(async () => {
-      const rows = await ctx.store.loadMany(ids);
-      return Promise.allSettled(ids.map((id) => attempt(id, rows.get(id))));
-    }, ids.length);
+  /** One attempt each, concurrently; what must wait is handed to "d" jobs. Rejects if an outcome was not written. */
+  async function firstAttempts(ids: number[], rows: Map<number, DeliveryForSend>): Promise<number> {
+    const steps = await Promise.allSettled(ids.map((id) => attempt(id, rows.get(id))));
     const later: { id: number; delay: number }[] = [];
     let failed: unknown = null;
     steps.forEach((s, i) => {
@@ -132,12 +130,31 @@ export function createDeliverProcessor(ctx: DeliverContext) {
       else if (s.value.kind === 'later') later.push({ id, delay: Math.max(1, s.value.at - ctx.now()) });
     });
     if (later.length > 0) await ctx.requeue(later);
-    // A delivery whose outcome could not be written (database away): fail the job so BullMQ runs it again.
     if (failed) throw failed;
-    return `batch of ${ids.length}, ${later.length} to retry`;
+    return later.length;
   }
 
-  return function deliver(job: Job, token?: string): Promise<string> {
-    return job.name === BATCH_JOB ? batch(job) : single(job, token);
+  async function batch(job: Job): Promise<string> {
+    const ids = ((job.data as { ids?: unknown }).ids as number[] | undefined) ?? [];
+    // A delivery whose outcome could not be written (database away) rejects: the job fails and BullMQ runs it again.
+    const later = await ctx.loaded.run(async () => firstAttempts(ids, await ctx.store.loadMany(ids)), ids.length);
+    return `batch of ${ids.length}, ${later} to retry`;
+  }
+
+  return {
+    process(job: Job, token?: string): Promise<string> {
+      return job.name === BATCH_JOB ? batch(job) : single(job, token);
+    },
+    /** First attempts of rows this process already holds (the fast lane); bounded like a batch job. */
+    sendFresh(rows: DeliveryForSend[]): Promise<number> {
+      return ctx.loaded.run(
+        () =>
+          firstAttempts(
+            rows.map((r) => r.id),
+            new Map(rows.map((r) => [r.id, r])),
+          ),
+        rows.length,
+      );
+    },
   };
 }

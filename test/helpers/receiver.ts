@@ -27,7 +27,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** delayMs: answer that much later (a slow partner), so sends stay in flight for a while. */
+export async function startReceiver(opts: { delayMs?: number } = {}): Promise<Receiver> {
   const received: Received[] = [];
   const scripts = new Map<string, Answer[]>();
   const waiters: (() => void)[] = [];
@@ -46,8 +47,12 @@ export async function startReceiver(): Promise<Receiver> {
       });
       const list = scripts.get(u.pathname);
       const a: Answer = (list && list.length > 1 ? list.shift() : list?.[0]) ?? { status: 200, body: 'ok' };
-      res.writeHead(a.status, a.headers ?? {});
-      res.end(a.body ?? '');
+      const answer = () => {
+        res.writeHead(a.status, a.headers ?? {});
+        res.end(a.body ?? '');
+      };
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
       for (const w of waiters.splice(0)) w();
     });
   });

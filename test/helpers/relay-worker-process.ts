@@ -1,14 +1,21 @@
 /**
- * The worker role as a child process for the chaos test: started with `node --import tsx` so that SIGKILL
- * hits the process doing the work (no wrapper in between). Argument: JSON {dataDir, redisUrl, prefix}.
- * Configuration comes through buildConfig, not process.env.
+ * The worker role as a child process for the chaos tests: started with `node --import tsx` so that SIGKILL
+ * hits the process doing the work (no wrapper in between). Argument: JSON {dataDir, redisUrl, prefix, serve?}.
+ * With serve, it is the whole `start` role instead: the HTTP API too, so conversions recorded here take the
+ * relay's fast lane; it then sends {port} when ready. Configuration comes through buildConfig, not process.env.
  */
 import { createApp } from '../../src/app/create-app.js';
 import { buildConfig } from '../../src/config/index.js';
+import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startRelay } from '../../src/jobs/relay.js';
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; redisUrl: string; prefix: string };
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  dataDir: string;
+  redisUrl: string;
+  prefix: string;
+  serve?: boolean;
+};
 const config = buildConfig({
   DATA_DIR: args.dataDir,
   REDIS_URL: args.redisUrl,
@@ -27,10 +34,13 @@ const relay = await startRelay(app, {
   stalledIntervalMs: 1000,
   concurrency: 50,
 });
-process.send?.('ready');
+const server = args.serve ? await buildServer(app) : null;
+if (server) await server.listen({ host: '127.0.0.1', port: 0 });
+const address = server?.server.address();
+process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 process.once('SIGTERM', () => {
-  void relay
-    .close()
+  void (server?.close() ?? Promise.resolve())
+    .then(() => relay.close())
     .then(() => app.close())
     .then(() => process.exit(0));
 });

@@ -5,7 +5,10 @@ import { isSqlite } from '../knex.js';
 
 type Q = Knex | Knex.Transaction;
 
-/** What a conversion needs from its click: who, which campaign, and the report dimensions. */
+/**
+ * What a conversion needs from its click: who, which campaign, the report dimensions, and the values the
+ * partner's postback macros read ({ref_id}, {sub1}..), so a fresh delivery can be sent without a re-read.
+ */
 export interface ClickForConversion {
   id: number;
   clickId: string;
@@ -15,6 +18,8 @@ export interface ClickForConversion {
   country: string;
   device: string;
   os: string;
+  refId: string | null;
+  sub: (string | null)[];
 }
 
 export interface CampaignTerms {
@@ -52,7 +57,24 @@ export type NewConversionRow = Omit<ConversionRow, 'id'>;
 /** Rows per multi-row statement: far below SQLite's 32766 bound variables and PostgreSQL's 65535. */
 const CHUNK = 500;
 
-const CLICK_COLUMNS = ['id', 'click_id', 'campaign_id', 'partner_id', 'landing_id', 'country', 'device', 'os'];
+const CLICK_COLUMNS = [
+  'id',
+  'click_id',
+  'campaign_id',
+  'partner_id',
+  'landing_id',
+  'country',
+  'device',
+  'os',
+  'ref_id',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+];
+const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'];
+const strOrNull = (v: unknown) => (v == null ? null : String(v));
 
 function toClick(r: Record<string, unknown>): ClickForConversion {
   return {
@@ -64,6 +86,8 @@ function toClick(r: Record<string, unknown>): ClickForConversion {
     country: String(r['country'] ?? ''),
     device: String(r['device'] ?? ''),
     os: String(r['os'] ?? ''),
+    refId: strOrNull(r['ref_id']),
+    sub: SUBS.map((k) => strOrNull(r[k])),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { sideBySide } from '../side-by-side.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -12,6 +13,8 @@ export interface NewDelivery {
   status: string;
   payout: number;
   next_attempt_at: number;
+  /** Non-zero: claimed at commit by this process's relay, which sends it itself (the dispatcher skips it). */
+  queued_at?: number;
   created_at: number;
   updated_at: number;
 }
@@ -27,6 +30,31 @@ export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<void>
       .ignore();
   }
 }
+
+/**
+ * insertDeliveries that also says which rows it created, by their unique key (postback, conversion, event):
+ * RETURNING order is not guaranteed on SQLite, and a row skipped as a duplicate returns nothing.
+ */
+export async function insertDeliveriesReturning(q: Q, rows: NewDelivery[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const created = await q('postback_deliveries')
+      .insert(rows.slice(i, i + CHUNK))
+      .onConflict(['postback_id', 'conversion_id', 'event_key'])
+      .ignore()
+      .returning(['id', 'postback_id', 'conversion_id', 'event_key']);
+    for (const r of created as Record<string, unknown>[]) {
+      out.set(
+        deliveryKey(Number(r['postback_id']), Number(r['conversion_id']), String(r['event_key'])),
+        Number(r['id']),
+      );
+    }
+  }
+  return out;
+}
+
+export const deliveryKey = (postbackId: number, conversionId: number, eventKey: string) =>
+  `${postbackId}:${conversionId}:${eventKey}`;
 
 /** Pending rows never handed to BullMQ, oldest first (the dispatcher's page). */
 export async function findUndispatched(q: Q, limit: number): Promise<number[]> {
@@ -232,24 +260,25 @@ export interface DeliveryUpdate {
  * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
  */
 export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
-  const delivered: DeliveryUpdate[] = [];
-  for (const u of updates) {
-    if (u.state === 'delivered') {
-      delivered.push(u);
-      continue;
-    }
-    await q('postback_deliveries')
-      .where({ id: u.id })
-      .update({
-        state: u.state,
-        attempts: q.raw('attempts + 1'),
-        ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
-        last_status: u.lastStatus,
-        last_error_class: u.lastErrorClass,
-        last_attempt_at: u.at,
-        updated_at: u.at,
-      });
-  }
+  const delivered = updates.filter((u) => u.state === 'delivered');
+  // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
+  await sideBySide(
+    updates
+      .filter((u) => u.state !== 'delivered')
+      .map((u) =>
+        q('postback_deliveries')
+          .where({ id: u.id })
+          .update({
+            state: u.state,
+            attempts: q.raw('attempts + 1'),
+            ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
+            last_status: u.lastStatus,
+            last_error_class: u.lastErrorClass,
+            last_attempt_at: u.at,
+            updated_at: u.at,
+          }),
+      ),
+  );
   for (let i = 0; i < delivered.length; i += 500) {
     const part = delivered.slice(i, i + 500);
     const values = part.map(() => '(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))').join(', ');

@@ -108,20 +108,29 @@ export async function disablePostbackRow(q: Q, id: number, reason: string, now: 
   return Number(n) > 0;
 }
 
+/** A postback as the outbox sees it: the matching rule, and what to send when this process sends it itself. */
+export interface EnabledPostback extends PostbackRule {
+  send: { url: string; method: PostbackMethod; bodyFormat: BodyFormat; bodyTemplate: string };
+}
+
 /** The enabled postbacks of these partners, as matching rules: one query per conversion batch. */
-export async function findEnabledRules(q: Q, partnerIds: number[]): Promise<PostbackRule[]> {
+export async function findEnabledRules(q: Q, partnerIds: number[]): Promise<EnabledPostback[]> {
   if (partnerIds.length === 0) return [];
   const rows = await q('postbacks')
-    .select('id', 'partner_id', 'campaign_id', 'conversion_types', 'statuses', 'on_status_change')
+    .select('*')
     .whereIn('partner_id', partnerIds)
     .where('enabled', true)
     .whereNull('deleted_at');
-  return rows.map((r: Record<string, unknown>) => ({
-    id: Number(r['id']),
-    partnerId: Number(r['partner_id']),
-    campaignId: r['campaign_id'] == null ? null : Number(r['campaign_id']),
-    conversionTypes: parseList(r['conversion_types']),
-    statuses: parseList(r['statuses']),
-    onStatusChange: Boolean(r['on_status_change']),
-  }));
+  return rows.map((r: Record<string, unknown>) => {
+    const p = toPostback(r);
+    return {
+      id: p.id,
+      partnerId: p.partnerId,
+      campaignId: p.campaignId,
+      conversionTypes: p.conversionTypes,
+      statuses: p.statuses,
+      onStatusChange: p.onStatusChange,
+      send: { url: p.url, method: p.method, bodyFormat: p.bodyFormat, bodyTemplate: p.bodyTemplate },
+    };
+  });
 }
