@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { HEAP_MB } from '../src/cli/heap-cap.js';
 import { freePort } from '../test/helpers/net.js';
 
 const CONCURRENCY = 128;
@@ -88,6 +89,9 @@ async function child(args: ChildArgs): Promise<void> {
   );
 }
 
+const heapCapAt = process.argv.indexOf('--heap-cap');
+const heapCap = heapCapAt > 0 ? Number(process.argv[heapCapAt + 1]) : (HEAP_MB['worker'] ?? 0);
+
 function spawnChild(args: ChildArgs): Promise<{ proc: ChildProcess; msg: Record<string, number | boolean> }> {
   return new Promise((resolve, reject) => {
     const prof =
@@ -95,9 +99,13 @@ function spawnChild(args: ChildArgs): Promise<{ proc: ChildProcess; msg: Record<
         ? ['--cpu-prof', '--cpu-prof-dir=/tmp/pdscratch/prof']
         : [];
     const proc = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(args)], {
-      // The worker role runs with a capped old space, as an operator would run it: V8 otherwise grows the
-      // heap lazily towards its default limit and RSS says little about what the relay really holds.
-      execArgv: [...process.execArgv, ...prof, ...(args.mode === 'worker' ? ['--max-old-space-size=128'] : [])],
+      // The worker runs as `partnerdesk worker` does: with the old-space cap the CLI gives that role
+      // (src/cli/heap-cap.ts), or --heap-cap MB (0: none, V8's default).
+      execArgv: [
+        ...process.execArgv,
+        ...prof,
+        ...(args.mode === 'worker' && heapCap ? [`--max-old-space-size=${heapCap}`] : []),
+      ],
     });
     proc.once('message', (msg) => resolve({ proc, msg: msg as Record<string, number | boolean> }));
     proc.once('exit', (code) => reject(new Error(`${args.mode} child exited with ${code}`)));
@@ -114,7 +122,7 @@ function rssMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const nums = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
+  const nums = process.argv.slice(2).filter((a, i) => /^\d+$/.test(a) && i + 2 !== heapCapAt + 1);
   const n = Number(nums[0] ?? 20_000);
   const backlog = Number(nums[1] ?? 200_000);
   const { createApp } = await import('../src/app/create-app.js');
@@ -295,7 +303,7 @@ async function main(): Promise<void> {
       console.log(
         `  drained ${f(seen.size)} in ${(drainMs / 1000).toFixed(1)} s = ${f(seen.size / (drainMs / 1000))} delivered/s`,
       );
-      console.log(`  worker peak RSS ${peak.toFixed(0)} MB (target < 300 MB at 1,000,000)`);
+      console.log(`  worker peak RSS ${peak.toFixed(0)} MB (old space capped at ${heapCap || 'V8 default'} MB; target < 300 MB at 1,000,000)`);
     }
     console.log('  (shared 2-core machine: the figures are noisy)');
   } finally {

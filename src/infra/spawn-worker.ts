@@ -7,7 +7,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * loader on to workers (checked with tsx 4.23 both as `tsx file.ts` and via register() in bin/partnerdesk.js),
  * so a .ts worker boots through a tiny script that registers tsx first. A built .js worker starts directly.
  */
-export function spawnWorker(url: URL, opts: Pick<WorkerOptions, 'workerData'> = {}): Worker {
+export function spawnWorker(url: URL, opts: Pick<WorkerOptions, 'workerData' | 'resourceLimits'> = {}): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, opts);
   const boot = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(boot, { ...opts, eval: true });

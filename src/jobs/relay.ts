@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { App } from '../app/create-app.js';
@@ -119,6 +120,8 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
   );
 
   const shutdown = new AbortController();
+  // Every attempt in flight listens to it (at most `concurrency` of them): not a leak.
+  setMaxListeners(0, shutdown.signal);
   const concurrency = opts.concurrency ?? 100;
   const processor = createDeliverProcessor({
     store,

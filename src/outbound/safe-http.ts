@@ -104,7 +104,11 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
     // should not leave ten seconds' worth of pending timers behind.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), timeoutMs);
-    const signal = req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal;
+    // A listener removed when the attempt ends, not AbortSignal.any: the caller's signal (the relay's
+    // shutdown) lives for the whole process, and on Node 20 every any() over it would stay attached to it.
+    const onStop = () => deadline.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onStop, { once: true });
+    const signal = deadline.signal;
     let status: number | undefined;
     try {
       const exchange = async () => {
@@ -144,8 +148,8 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
       });
     } catch (err) {
       let errorClass = classifyNetworkError(err);
-      if (deadline.signal.aborted && (errorClass === 'aborted' || errorClass === 'other')) errorClass = 'timeout';
-      else if (req.signal?.aborted) errorClass = 'aborted';
+      if (req.signal?.aborted) errorClass = 'aborted';
+      else if (deadline.signal.aborted && (errorClass === 'aborted' || errorClass === 'other')) errorClass = 'timeout';
       return result({
         errorClass,
         errorMessage:
@@ -160,6 +164,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
       });
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onStop);
     }
   }
 

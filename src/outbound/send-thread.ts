@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type AttemptResult, createSafeHttpClient, type SafeHttpOptions } from './safe-http.js';
 import type { ToRelay, ToSender } from './threaded-http.js';
@@ -10,7 +11,18 @@ import type { ToRelay, ToSender } from './threaded-http.js';
 const port = parentPort;
 if (!port) throw new Error('send-thread must run as a worker thread');
 const http = createSafeHttpClient(workerData as SafeHttpOptions);
-const controllers = new Map<number, AbortController>();
+// One controller per caller signal group; many attempts listen to each, hence no listener limit.
+const groups = new Map<number, AbortController>();
+const groupSignal = (group: number): AbortSignal | undefined => {
+  if (group === 0) return undefined;
+  let ac = groups.get(group);
+  if (!ac) {
+    ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    groups.set(group, ac);
+  }
+  return ac.signal;
+};
 let done: [number, AttemptResult][] = [];
 let scheduled = false;
 
@@ -24,11 +36,9 @@ const flush = () => {
 
 port.on('message', (m: ToSender) => {
   if (m.t === 'send') {
-    for (const { id, req, abortable } of m.items) {
-      const ac = abortable ? new AbortController() : null;
-      if (ac) controllers.set(id, ac);
-      void http.send(ac ? { ...req, signal: ac.signal } : req).then((r) => {
-        controllers.delete(id);
+    for (const { id, req, group } of m.items) {
+      const signal = groupSignal(group);
+      void http.send(signal ? { ...req, signal } : req).then((r) => {
         done.push([id, r]);
         if (!scheduled) {
           scheduled = true;
@@ -37,7 +47,9 @@ port.on('message', (m: ToSender) => {
       });
     }
   } else if (m.t === 'abort') {
-    for (const id of m.ids) controllers.get(id)?.abort();
+    // Created if new, so that attempts of this group arriving later end at once too.
+    groupSignal(m.group);
+    groups.get(m.group)?.abort();
   } else {
     void http.close().finally(() => {
       post({ t: 'closed' });

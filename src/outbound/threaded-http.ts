@@ -3,16 +3,16 @@ import { spawnWorker } from '../infra/spawn-worker.js';
 import type { AttemptResult, SafeHttpClient, SafeHttpOptions, SafeRequest } from './safe-http.js';
 
 type WireRequest = Omit<SafeRequest, 'signal'>;
+/** `group`: which caller signal ends the request (0: none); one abort message stops a whole group. */
 export type ToSender =
-  | { t: 'send'; items: { id: number; req: WireRequest; abortable: boolean }[] }
-  | { t: 'abort'; ids: number[] }
+  | { t: 'send'; items: { id: number; req: WireRequest; group: number }[] }
+  | { t: 'abort'; group: number }
   | { t: 'close' };
 export type ToRelay = { t: 'done'; results: [number, AttemptResult][] } | { t: 'closed' };
 
 interface Pending {
   resolve: (r: AttemptResult) => void;
   started: number;
-  cleanup?: () => void;
 }
 
 const SENDER_URL = new URL(`./send-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -29,15 +29,29 @@ export function createThreadedHttpClient(opts: Omit<SafeHttpOptions, 'resolve'>)
   let closing: Promise<void> | null = null;
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let outbox: { id: number; req: WireRequest; abortable: boolean }[] = [];
+  let outbox: { id: number; req: WireRequest; group: number }[] = [];
   let scheduled = false;
+  // One listener per caller signal (the relay passes its shutdown signal with every send), not one per send.
+  const groups = new WeakMap<AbortSignal, number>();
+  let nextGroup = 1;
+  const groupOf = (signal: AbortSignal): number => {
+    let g = groups.get(signal);
+    if (g === undefined) {
+      const group = nextGroup++;
+      g = group;
+      groups.set(signal, group);
+      signal.addEventListener('abort', () => worker?.postMessage({ t: 'abort', group } satisfies ToSender), {
+        once: true,
+      });
+    }
+    return g;
+  };
 
   const fail = (message: string) => {
     for (const [id, p] of pending) settle(id, p, { errorClass: 'other', errorMessage: message });
   };
   const settle = (id: number, p: Pending, r: Partial<AttemptResult> | AttemptResult) => {
     pending.delete(id);
-    p.cleanup?.();
     p.resolve({
       ok: false,
       bodySnippet: '',
@@ -51,7 +65,8 @@ export function createThreadedHttpClient(opts: Omit<SafeHttpOptions, 'resolve'>)
   };
   const thread = (): Worker => {
     if (worker) return worker;
-    const w = spawnWorker(SENDER_URL, { workerData: opts });
+    // Its heap holds only requests in flight; a cap keeps the thread's share of RSS small and known.
+    const w = spawnWorker(SENDER_URL, { workerData: opts, resourceLimits: { maxOldGenerationSizeMb: 64 } });
     w.on('message', (m: ToRelay) => {
       if (m.t !== 'done') return;
       for (const [id, r] of m.results) {
@@ -95,12 +110,7 @@ export function createThreadedHttpClient(opts: Omit<SafeHttpOptions, 'resolve'>)
         pending.set(id, p);
         if (closing) return settle(id, p, { errorClass: 'aborted', errorMessage: 'the sender is shutting down' });
         if (signal?.aborted) return settle(id, p, { errorClass: 'aborted', errorMessage: 'stopped before sending' });
-        if (signal) {
-          const onAbort = () => worker?.postMessage({ t: 'abort', ids: [id] } satisfies ToSender);
-          signal.addEventListener('abort', onAbort, { once: true });
-          p.cleanup = () => signal.removeEventListener('abort', onAbort);
-        }
-        outbox.push({ id, req: wire, abortable: signal !== undefined });
+        outbox.push({ id, req: wire, group: signal ? groupOf(signal) : 0 });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -31,8 +31,10 @@ function waitForSignal(): Promise<NodeJS.Signals> {
     const on = (sig: NodeJS.Signals) => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      // A second Ctrl-C while shutting down means "now": skip the graceful part.
+      // A second Ctrl-C while shutting down means "now": skip the graceful part. A second SIGTERM (a
+      // supervisor and our heap-cap parent may both send one) is ignored rather than killing us mid-shutdown.
       process.once('SIGINT', () => process.exit(130));
+      process.on('SIGTERM', () => {});
       resolve(sig);
     };
     process.on('SIGINT', on);
