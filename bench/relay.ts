@@ -303,7 +303,9 @@ async function main(): Promise<void> {
       console.log(
         `  drained ${f(seen.size)} in ${(drainMs / 1000).toFixed(1)} s = ${f(seen.size / (drainMs / 1000))} delivered/s`,
       );
-      console.log(`  worker peak RSS ${peak.toFixed(0)} MB (old space capped at ${heapCap || 'V8 default'} MB; target < 300 MB at 1,000,000)`);
+      console.log(
+        `  worker peak RSS ${peak.toFixed(0)} MB (old space capped at ${heapCap || 'V8 default'} MB; target < 300 MB at 1,000,000)`,
+      );
     }
     console.log('  (shared 2-core machine: the figures are noisy)');
   } finally {
