@@ -46,6 +46,40 @@ function spawnRelayProcess(
   });
 }
 
+/**
+ * Keeps sending conversions (20 fresh clicks at a time) through `post` until stop() is called; stop() resolves
+ * with how many were acknowledged with a 200, i.e. how many are owed a postback.
+ */
+function produceConversions(
+  ctx: TestContext,
+  pair: { partnerId: number; campaignId: number },
+  post: (clickId: string) => Promise<number | null>,
+  pauseMs: number,
+): { stop(): Promise<number> } {
+  let acknowledged = 0;
+  let producing = true;
+  const loop = (async () => {
+    while (producing) {
+      const clicks = await Promise.all(
+        Array.from({ length: 20 }, () => makeRichClick(ctx.app.db, pair.partnerId, pair.campaignId)),
+      );
+      await Promise.all(
+        clicks.map(async (c) => {
+          if ((await post(c)) === 200) acknowledged += 1;
+        }),
+      );
+      await sleep(pauseMs);
+    }
+  })();
+  return {
+    async stop() {
+      producing = false;
+      await loop;
+      return acknowledged;
+    },
+  };
+}
+
 /** Waits until no delivery is left undelivered; returns how many still are at the deadline. */
 async function drained(ctx: TestContext, ms: number): Promise<number> {
   const deadline = Date.now() + ms;
@@ -95,22 +129,12 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
     );
     worker = await spawnWorker();
 
-    let sent = 0;
-    let producing = true;
-    const producer = (async () => {
-      while (producing) {
-        const clicks = await Promise.all(
-          Array.from({ length: 20 }, () => makeRichClick(ctx.app.db, partnerId, campaignId)),
-        );
-        await Promise.all(
-          clicks.map(async (c) => {
-            const res = await api(ctx, 'GET', `/postback?clickid=${c}&type=lead`, undefined, null);
-            if (res.status === 200) sent += 1;
-          }),
-        );
-        await sleep(50);
-      }
-    })();
+    const producer = produceConversions(
+      ctx,
+      { partnerId, campaignId },
+      async (c) => (await api(ctx, 'GET', `/postback?clickid=${c}&type=lead`, undefined, null)).status,
+      50,
+    );
 
     for (let round = 0; round < 4; round++) {
       await sleep(2000);
@@ -126,8 +150,7 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
       worker = await spawnWorker();
     }
     await sleep(1500);
-    producing = false;
-    await producer;
+    const sent = await producer.stop();
 
     const pending = await drained(ctx, 45_000);
     const deliveries = await ctx.app.db('postback_deliveries').select('id', 'state');
@@ -182,26 +205,16 @@ describe('relay chaos (sqlite, the all-in-one process killed while it sends fres
     await savePostback(ctx.app, { partnerId: null }, { partner_id: partnerId, url: `${rx.url}/fast?id={postback_id}` });
     running = await spawnRelayProcess(ctx.config.dataDir, port, prefix, true);
 
-    let acknowledged = 0;
-    let producing = true;
-    const producer = (async () => {
-      while (producing) {
-        const clicks = await Promise.all(
-          Array.from({ length: 20 }, () => makeRichClick(ctx.app.db, partnerId, campaignId)),
-        );
-        await Promise.all(
-          clicks.map(async (c) => {
-            // Straight to the child's API, as an advertiser would; a dead process refuses, and that
-            // conversion was never acknowledged, so it is not owed a postback.
-            const res = await fetch(`http://127.0.0.1:${running?.port}/postback?clickid=${c}&type=lead`).catch(
-              () => null,
-            );
-            if (res?.status === 200) acknowledged += 1;
-          }),
-        );
-        await sleep(20);
-      }
-    })();
+    // Straight to the child's API, as an advertiser would; a dead process refuses, and that conversion was
+    // never acknowledged, so it is not owed a postback.
+    const producer = produceConversions(
+      ctx,
+      { partnerId, campaignId },
+      async (c) =>
+        (await fetch(`http://127.0.0.1:${running?.port}/postback?clickid=${c}&type=lead`).catch(() => null))?.status ??
+        null,
+      20,
+    );
 
     for (let round = 0; round < 3; round++) {
       await sleep(1500);
@@ -210,8 +223,7 @@ describe('relay chaos (sqlite, the all-in-one process killed while it sends fres
       running = await spawnRelayProcess(ctx.config.dataDir, port, prefix, true);
     }
     await sleep(1000);
-    producing = false;
-    await producer;
+    const acknowledged = await producer.stop();
 
     const pending = await drained(ctx, 45_000);
     const deliveries = await ctx.app.db('postback_deliveries').select('id', 'queued_at');
