@@ -4,9 +4,16 @@
  * call arrives and the time its update was posted are read from one clock, and neither shares the bot's
  * event loop.
  *
- * Closed loop: each chat posts its next update as soon as the previous reply has fully arrived (optionally
- * after a think time). A reply is complete when the number of send* calls measured for that command in a
- * calibration run has arrived; calls for a chat nobody waits for are counted as strays, so a miscount shows.
+ * Two ways to send load:
+ * - closed loop: each chat posts its next update as soon as the previous reply has fully arrived (optionally
+ *   after a think time), so at most one update per chat is under way;
+ * - open loop: updates arrive at random (Poisson) times at a fixed rate, each from a chat drawn at random,
+ *   whether or not earlier ones were answered, so a chat may have several under way. Latency runs from the
+ *   update's scheduled arrival, not from when the driver got round to posting it, so a stalled bot cannot
+ *   hide its backlog (no coordinated omission).
+ * A reply is complete when the number of send* calls measured for that command in a calibration run has
+ * arrived. The adapter answers one update per chat at a time, in order, so the calls of one chat belong to
+ * its oldest unanswered update; calls for a chat nobody waits for are counted as strays, so a miscount shows.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +24,10 @@ export interface PhaseSpec {
   text: string;
   warmupSec: number;
   seconds: number;
-  /** Pause between a reply and the chat's next update, ms (0: straight away). */
+  /** Closed loop: pause between a reply and the chat's next update, ms (0: straight away). */
   thinkMs: number;
+  /** Open loop: updates per second arriving at Poisson times; set, it replaces the closed loop. */
+  rate?: number;
 }
 
 export interface PhaseResult {
@@ -31,6 +40,12 @@ export interface PhaseResult {
   timeouts: number;
   strays: number;
   httpErrors: number;
+  /** Open loop: updates that arrived in the measured window per second (the offered load as drawn). */
+  offered?: number;
+  /** Open loop: the most updates under way at once. */
+  maxInFlight?: number;
+  /** CPU this driver process used over the phase, in cores: it shares the machine with the bot. */
+  driverCores?: number;
   /** Start of the calibration reply's first message, to show the bot answered for real (not an apology). */
   sample: string;
 }
@@ -43,8 +58,9 @@ const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument']);
 const REPLY_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Waiter = { left: number; resolve: (lastAt: number) => void };
-const waiters = new Map<number, Waiter>();
+type Waiter = { left: number; resolve: (lastAt: number | null) => void };
+/** Per chat, its unanswered updates, oldest first. */
+const waiters = new Map<number, Waiter[]>();
 let strays = 0;
 /** Per chat: arrival times of calls while calibrating. */
 const calibrating = new Map<number, number[]>();
@@ -73,15 +89,40 @@ function onSend(chatId: number, at: number, text: string | undefined): void {
     cal.push(at);
     return;
   }
-  const w = waiters.get(chatId);
-  if (!w) {
+  const queue = waiters.get(chatId);
+  const w = queue?.[0];
+  if (!queue || !w) {
     strays++;
     return;
   }
   if (--w.left === 0) {
-    waiters.delete(chatId);
+    queue.shift();
+    if (queue.length === 0) waiters.delete(chatId);
     w.resolve(at);
   }
+}
+
+/** Registers an update of `chatId` awaiting `calls` send* calls; resolves with the last one's time, or null. */
+function awaitReply(chatId: number, calls: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const w: Waiter = {
+      left: calls,
+      resolve: (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      },
+    };
+    const timer = setTimeout(() => {
+      const queue = waiters.get(chatId) ?? [];
+      const i = queue.indexOf(w);
+      if (i >= 0) queue.splice(i, 1);
+      if (queue.length === 0) waiters.delete(chatId);
+      resolve(null);
+    }, REPLY_TIMEOUT_MS);
+    const queue = waiters.get(chatId);
+    if (queue) queue.push(w);
+    else waiters.set(chatId, [w]);
+  });
 }
 
 let messageId = 1;
@@ -155,11 +196,20 @@ async function calibrate(msg: ToChild): Promise<number> {
   return seen.length;
 }
 
-async function runPhase(msg: ToChild): Promise<PhaseResult> {
-  const { phase } = msg;
-  const callsPerReply = await calibrate(msg);
+function resetCounters(): void {
   strays = 0;
   httpErrors = 0;
+}
+
+function cleanSample(): string {
+  return sample
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 90);
+}
+
+async function closedLoop(msg: ToChild, callsPerReply: number): Promise<PhaseResult> {
+  const { phase } = msg;
   let timeouts = 0;
   const latencies: number[] = [];
   const start = performance.now();
@@ -172,19 +222,7 @@ async function runPhase(msg: ToChild): Promise<PhaseResult> {
       await sleep(((i + Math.random()) * Math.max(100, phase.thinkMs)) / msg.userIds.length);
       while (performance.now() < end) {
         const t0 = performance.now();
-        const done = new Promise<number | null>((resolve) => {
-          const timer = setTimeout(() => {
-            waiters.delete(userId);
-            resolve(null);
-          }, REPLY_TIMEOUT_MS);
-          waiters.set(userId, {
-            left: callsPerReply,
-            resolve: (at) => {
-              clearTimeout(timer);
-              resolve(at);
-            },
-          });
-        });
+        const done = awaitReply(userId, callsPerReply);
         await post(msg, userId);
         const lastAt = await done;
         if (lastAt === null) timeouts++;
@@ -194,21 +232,85 @@ async function runPhase(msg: ToChild): Promise<PhaseResult> {
       }
     }),
   );
-  // Late calls (a reply longer than calibrated) would land here as strays.
-  await sleep(300);
+  return { name: phase.name, callsPerReply, latencies, seconds: phase.seconds, timeouts, strays, httpErrors, sample };
+}
+
+/**
+ * Poisson arrivals at `rate` per second until the window ends, then waits for every reply still under way:
+ * an update that arrived in the window counts however long its reply takes, and the backlog of an
+ * overloaded rate is drained here instead of spilling into the next phase.
+ */
+async function openLoop(msg: ToChild, callsPerReply: number, rate: number): Promise<PhaseResult> {
+  const { phase } = msg;
+  let timeouts = 0;
+  let arrived = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const measureFrom = start + phase.warmupSec * 1000;
+  const end = measureFrom + phase.seconds * 1000;
+  const send = (at: number) => {
+    const userId = msg.userIds[Math.floor(Math.random() * msg.userIds.length)] as number;
+    const measured = at >= measureFrom;
+    if (measured) arrived++;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const done = awaitReply(userId, callsPerReply);
+    pending.push(
+      post(msg, userId)
+        .catch(() => {
+          httpErrors++;
+        })
+        .then(() => done)
+        .then((lastAt) => {
+          inFlight--;
+          if (lastAt === null) timeouts++;
+          else if (measured) latencies.push(lastAt - at);
+        }),
+    );
+  };
+  // Exponential gaps; arrivals that fell due while the timer slept are sent at once, each keeping its
+  // scheduled time as its start, so a late timer shows up as latency rather than as a lower rate (timers
+  // wake up to ~1 ms late; spinning instead would take the CPU from the bot on this shared machine).
+  let next = start + (-Math.log(1 - Math.random()) * 1000) / rate;
+  while (next < end) {
+    const wait = next - performance.now();
+    if (wait > 0) await sleep(wait);
+    const now = performance.now();
+    while (next <= now && next < end) {
+      send(next);
+      next += (-Math.log(1 - Math.random()) * 1000) / rate;
+    }
+  }
+  await Promise.all(pending);
   return {
     name: phase.name,
     callsPerReply,
-    latencies: latencies.sort((a, b) => a - b),
+    latencies,
     seconds: phase.seconds,
     timeouts,
     strays,
     httpErrors,
-    sample: sample
-      .replace(/<[^>]+>/g, '')
-      .replace(/\s+/g, ' ')
-      .slice(0, 90),
+    offered: arrived / phase.seconds,
+    maxInFlight,
+    sample,
   };
+}
+
+async function runPhase(msg: ToChild): Promise<PhaseResult> {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const callsPerReply = await calibrate(msg);
+  resetCounters();
+  const rate = msg.phase.rate;
+  const r = rate ? await openLoop(msg, callsPerReply, rate) : await closedLoop(msg, callsPerReply);
+  // Late calls (a reply longer than calibrated) would land here as strays.
+  await sleep(300);
+  const used = process.cpuUsage(cpu);
+  const driverCores = (used.user + used.system) / 1000 / (performance.now() - wall);
+  return { ...r, strays, httpErrors, latencies: r.latencies.sort((a, b) => a - b), sample: cleanSample(), driverCores };
 }
 
 async function main(): Promise<void> {

@@ -239,6 +239,47 @@ async function fill(db: Knex.Transaction, o: GenOptions, log: (s: string) => voi
   );
 
   await buildRollups(db, log);
+  await generateLedger(db, o, log);
+}
+
+/**
+ * The ledger as the app writes it (transition() in src/domain/ledger.ts, recordPayment): one entry per
+ * conversion in its status's account (approved: available, pending: pending; declined earns nothing), and
+ * a paid payment at the end of each full week of the data paying 80 % of the week's approved payouts, each
+ * with its negative `payment` entry. The bench partners have no referrer, so there is no referral money.
+ * Exported for bench/bot-data.ts, which adds the ledger to data generated before it existed.
+ */
+export async function generateLedger(
+  db: Knex | Knex.Transaction,
+  o: GenOptions,
+  log: (s: string) => void,
+): Promise<void> {
+  const start = o.end - o.days * 24 * HOUR_MS;
+  const week = 7 * 24 * HOUR_MS;
+  await db.raw(`
+    INSERT INTO ledger_entries (partner_id, account, amount, currency, reason, conversion_id, payment_id, created_at)
+    SELECT partner_id, CASE WHEN status = 'approved' THEN 'available' ELSE 'pending' END, payout, currency,
+      'conversion', id, NULL, created_at
+    FROM conversions WHERE status <> 'declined' AND payout <> 0`);
+  // Paid a day after the week closes. CAST first so both databases divide whole numbers alike; the times are
+  // inlined, as elsewhere here, because PostgreSQL types a bare parameter in a SELECT list as text.
+  for (let from = start, n = 1; from + week <= o.end - 24 * HOUR_MS; from += week, n++) {
+    const to = from + week;
+    const paidAt = to + 24 * HOUR_MS;
+    await db.raw(`
+      INSERT INTO payments (partner_id, method_id, amount, currency, status, reference, period_from, period_to, created_at, paid_at)
+      SELECT partner_id, NULL, CAST(sum(payout) AS BIGINT) * 8 / 10, currency, 'paid', 'bench-week-${n}', ${from}, ${to}, ${paidAt}, ${paidAt}
+      FROM conversions WHERE status = 'approved' AND created_at >= ${from} AND created_at < ${to}
+      GROUP BY partner_id, currency HAVING sum(payout) > 0`);
+  }
+  await db.raw(`
+    INSERT INTO ledger_entries (partner_id, account, amount, currency, reason, conversion_id, payment_id, created_at)
+    SELECT partner_id, 'available', -amount, currency, 'payment', NULL, id, paid_at
+    FROM payments WHERE status = 'paid' AND reference LIKE 'bench-week-%'`);
+  const count = async (t: string) => Number(((await db(t).count({ n: '*' }).first()) as { n: number | string }).n);
+  log(
+    `  ledger: ${(await count('ledger_entries')).toLocaleString('en-US')} entries, ${await count('payments')} payments`,
+  );
 }
 
 /** The rollups from the facts, with the sums applyRollupDeltas keeps (declined conversions earn nothing). */

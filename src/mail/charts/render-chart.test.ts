@@ -30,7 +30,14 @@ function firstPixel(png: Uint8Array): number[] {
       .map((c) => c.data),
   );
   const raw = inflateSync(idat);
-  const channels = header(png).colorType === 6 ? 4 : 3;
+  const { colorType } = header(png);
+  if (colorType === 3) {
+    // A palette image: the byte is an index into PLTE's RGB triples.
+    const plte = chunks(png).find((c) => c.type === 'PLTE')?.data ?? Buffer.alloc(0);
+    const i = raw[1] ?? 0;
+    return [...plte.subarray(3 * i, 3 * i + 3)];
+  }
+  const channels = colorType === 6 ? 4 : 3;
   return [...raw.subarray(1, 1 + channels)];
 }
 

@@ -68,6 +68,25 @@ describe('chart render pool', () => {
     expect(p.workerCount).toBe(1);
   });
 
+  it('hands a worker its next task before the previous one is answered', async () => {
+    const p = pool({ size: 1, perWorker: 2, maxQueue: 0, workerUrl: FAKE_WORKER });
+    await p.render(spec); // the worker is up and idle
+    const hung = p.render({ ...spec, title: 'hang' }).catch((e: unknown) => e);
+    // Sent to the busy worker at once, not held back until "hang" answers: the fake's bytes come back.
+    expect([...(await p.render(spec))]).toEqual([1, 2, 3, 4]);
+    await p.close();
+    expect(await hung).toMatchObject({ code: 'chart_renderer_closed' });
+  });
+
+  it('rejects every task a crashed worker held', async () => {
+    const p = pool({ size: 1, perWorker: 2, workerUrl: FAKE_WORKER });
+    await p.render(spec);
+    const hung = p.render({ ...spec, title: 'hang' }).catch((e: unknown) => e);
+    await expect(p.render({ ...spec, title: 'crash' })).rejects.toMatchObject({ code: 'chart_renderer_crashed' });
+    expect(await hung).toMatchObject({ code: 'chart_renderer_crashed' });
+    expect([...(await p.render(spec))]).toEqual([1, 2, 3, 4]);
+  });
+
   it('renders inline when the worker cannot start', async () => {
     const p = pool({ size: 1, workerUrl: BROKEN_WORKER });
     const png = await p.render(spec);
@@ -76,7 +95,7 @@ describe('chart render pool', () => {
   });
 
   it('renders inline beyond the queue bound, and close() rejects what is still waiting', async () => {
-    const p = pool({ size: 1, maxQueue: 1, workerUrl: FAKE_WORKER });
+    const p = pool({ size: 1, perWorker: 1, maxQueue: 1, workerUrl: FAKE_WORKER });
     await p.render(spec); // the worker is up and idle
     const hung = p.render({ ...spec, title: 'hang' }).catch((e: unknown) => e);
     const queued = p.render(spec).catch((e: unknown) => e);

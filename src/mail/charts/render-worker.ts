@@ -1,6 +1,7 @@
 /**
  * Worker-thread side of the chart render pool (render-pool.ts): builds the SVG and rasterises it, so the
- * ~10 ms of CPU per chart leaves the event loop that answers partners. One task at a time per worker.
+ * ~8 ms of CPU per chart leaves the event loop that answers partners. Tasks are handled one after another,
+ * in the order they arrive (the pool may hand over the next before this one is done).
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../domain/errors.js';
