@@ -43,6 +43,7 @@ import { startTelegramBot } from '../bots/telegram/telegram-bot.js';
 import { createApp } from '../src/app/create-app.js';
 import { linkChatDirectly } from '../src/app/link-chat.js';
 import { buildConfig } from '../src/config/config.js';
+import { createReadDb } from '../src/db/knex.js';
 import { buildServer } from '../src/http/server.js';
 import { DATA_END, openBotBenchData } from './bot-data.js';
 import type { PhaseResult, PhaseSpec, ToChild, ToParent } from './bot-driver.js';
@@ -115,7 +116,10 @@ async function main(): Promise<void> {
   });
   // The clock stands an hour before the end of the data, so "30d" covers the generated traffic.
   const skew = DATA_END - 3_600_000 - Date.now();
-  const app = await createApp(config, { db: data.db, redis: null, now: () => Date.now() + skew });
+  // The read pool production gets on SQLite (createApp builds it itself when it opens the database).
+  const file = (data.db.client.config.connection as { filename: string }).filename;
+  const readDb = createReadDb({ client: 'sqlite', filename: file }) ?? undefined;
+  const app = await createApp(config, { db: data.db, readDb, redis: null, now: () => Date.now() + skew });
   const server = await buildServer(app);
   await server.listen({ host: '127.0.0.1', port: 0 });
   const addr = server.server.address();
@@ -256,6 +260,7 @@ async function main(): Promise<void> {
     await server.close();
     await app.close();
     await data.db.destroy();
+    await readDb?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,7 @@ import * as postbacks from './20261124000003_postbacks.js';
 import * as dailyRollups from './20261124000004_daily_rollups.js';
 import * as chat from './20261124000005_chat.js';
 import * as notifications from './20261124000006_notifications.js';
+import * as ledgerBalanceIndex from './20261124000007_ledger_balance_index.js';
 
 /**
  * Migrations are listed here rather than found by directory scan, so they load the same way under tsx,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000004_daily_rollups': dailyRollups,
   '20261124000005_chat': chat,
   '20261124000006_notifications': notifications,
+  '20261124000007_ledger_balance_index': ledgerBalanceIndex,
 };

@@ -31,7 +31,7 @@ import {
   type ReportGroup,
 } from '../domain/report-dimensions.js';
 import { buildRows, type Fact, partnerView, type ReportMetrics, type ReportRow } from '../domain/report-math.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 export interface ReportQuery {
   /** Undefined: all partners (operators only). */
@@ -84,7 +84,9 @@ const QUARTER_MS = 900_000;
  * A period whose ends are not on whole UTC hours (any report in +5:30) reads the whole hours from the
  * rollups and only the partial edge hours from the raw tables.
  */
-export async function buildReport(deps: Pick<Deps, 'db'>, q: ReportQuery): Promise<Report> {
+export async function buildReport(app: Pick<Deps, 'db' | 'readDb'>, q: ReportQuery): Promise<Report> {
+  // Reports only read: on SQLite they run on the read pool, beside the writer instead of behind it.
+  const deps = { db: readerOf(app) };
   const timezone = parseTimezone(q.timezone);
   const audience = q.audience ?? 'operator';
   checkPeriod(q.from, q.to);

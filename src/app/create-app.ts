@@ -37,6 +37,8 @@ export interface CreateAppOptions {
   /** Run pending migrations first (default true). */
   migrate?: boolean;
   db?: Knex;
+  /** With `db`: its read pool, if the caller wants one (SQLite); owned by the caller, like `db`. */
+  readDb?: Knex;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
@@ -44,8 +46,10 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
   const deliveryHandoff = createDeliveryHandoff();
-  // A database passed in by the caller (tests) is used alone; otherwise SQLite gets its read pool.
-  const readDb = opts.db ? null : createReadDb(config.database);
+  // A database passed in by the caller (tests, benches) comes with its read pool or none; otherwise SQLite
+  // gets one.
+  const ownReadDb = opts.db ? null : createReadDb(config.database);
+  const readDb = opts.readDb ?? ownReadDb;
   const deps: Deps = {
     config,
     db,
@@ -85,7 +89,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       if (redis) await redis.quit().catch(() => redis.disconnect());
-      await readDb?.destroy();
+      await ownReadDb?.destroy();
       if (!opts.db) await db.destroy();
     },
   };

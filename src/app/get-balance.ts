@@ -1,7 +1,7 @@
 import { sumLedger, sumPaidPayments } from '../db/repositories/ledger.js';
 import { findPartnerById } from '../db/repositories/partners.js';
 import { notFound } from '../domain/errors.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 /** Figures of one currency, minor units. */
 export interface BalanceFigures {
@@ -34,11 +34,13 @@ const empty = (currency: string): BalanceFigures => ({
 
 /** A partner's balance, straight from the ledger: each account is the sum of its append-only entries. */
 export async function getBalance(deps: Deps, partnerId: number): Promise<Balance> {
-  const partner = await findPartnerById(deps.db, partnerId);
+  // Read only, and asked for often (chat, dashboard): the read pool on SQLite.
+  const db = readerOf(deps);
+  const partner = await findPartnerById(db, partnerId);
   if (!partner) throw notFound('partner_not_found', `no partner with id ${partnerId}`, 'partner_id');
   const currency = String(partner.currency);
   const byCurrency = new Map<string, BalanceFigures>([[currency, empty(currency)]]);
-  for (const row of await sumLedger(deps.db, partnerId)) {
+  for (const row of await sumLedger(db, partnerId)) {
     let f = byCurrency.get(row.currency);
     if (!f) {
       f = empty(row.currency);
@@ -54,7 +56,7 @@ export async function getBalance(deps: Deps, partnerId: number): Promise<Balance
   return {
     ...own,
     minPayout: Number(partner.min_payout),
-    paid: await sumPaidPayments(deps.db, partnerId, currency),
+    paid: await sumPaidPayments(db, partnerId, currency),
     otherCurrencies: [...byCurrency.values()].filter(
       (f) => f.available !== 0 || f.pending !== 0 || f.referral !== 0 || f.referralPending !== 0,
     ),

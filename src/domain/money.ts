@@ -87,12 +87,25 @@ export function formatDecimal(minor: number, currency = 'USD'): string {
 /** Human form for chat and email: "$1,234.50", "€12.00", "1,250 JPY". */
 export function formatMoney(minor: number, currency = 'USD'): string {
   const exp = currencyExponent(currency);
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: exp,
-    maximumFractionDigits: exp,
-  }).format(minor / 10 ** exp);
+  return moneyFormatter(currency, exp).format(minor / 10 ** exp);
+}
+
+// Building an Intl.NumberFormat costs far more than using one; a report formats hundreds of amounts.
+const moneyFormatters = new Map<string, Intl.NumberFormat>();
+function moneyFormatter(currency: string, exp: number): Intl.NumberFormat {
+  let f = moneyFormatters.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exp,
+      maximumFractionDigits: exp,
+    });
+    // Currencies are a short list; the bound only guards against a flood of invented codes.
+    if (moneyFormatters.size > 500) moneyFormatters.clear();
+    moneyFormatters.set(currency, f);
+  }
+  return f;
 }
 
 /** Basis-point share of an amount, rounded half up, in integers only (2500 bp of 1999 = 500). */

@@ -68,6 +68,8 @@ const CURRENT_NAMES: Record<string, string> = {
   'Africa/Asmera': 'Africa/Asmara',
 };
 
+const resolvedZones = new Map<string, string>();
+
 /**
  * The canonical name of an IANA time zone ("europe/berlin" -> "Europe/Berlin"), or an error naming
  * `field` and the fix. Intl throws RangeError for names its tz database does not know.
@@ -82,9 +84,15 @@ export function parseTimezone(raw: unknown, field = 'timezone'): string {
       field,
     );
   }
+  const known = resolvedZones.get(s);
+  if (known) return known;
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
-    return CURRENT_NAMES[resolved] ?? resolved;
+    const name = CURRENT_NAMES[resolved] ?? resolved;
+    // Building a DateTimeFormat to validate a zone costs more than the rest of a report's date maths.
+    if (resolvedZones.size > 1000) resolvedZones.clear();
+    resolvedZones.set(s, name);
+    return name;
   } catch {
     throw invalid(
       'invalid_timezone',

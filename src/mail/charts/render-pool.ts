@@ -13,12 +13,11 @@
  * - A worker that crashes rejects its tasks (callers send the table without the chart) and is replaced.
  * - If a worker cannot start at all (e.g. no TypeScript loader), the pool renders inline from then on.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors.js';
 import type { Logger } from '../../infra/logger.js';
+import { spawnWorker } from '../../infra/spawn-worker.js';
 import { buildChartSvg } from './build-svg.js';
 import type { ChartSpec } from './chart-spec.js';
 import { rasterise } from './rasterise.js';
@@ -61,30 +60,6 @@ const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParalleli
 
 function renderInline(spec: ChartSpec): Uint8Array {
   return rasterise(buildChartSvg(spec));
-}
-
-/**
- * Node cannot run a .ts worker by itself, and tsx does not pass its loader on to workers (checked with tsx
- * 4.23 both as `tsx file.ts` and via register() in bin/partnerdesk.js), so a .ts worker boots through a tiny
- * script that registers tsx first. A built .js worker starts directly.
- */
-function spawn(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const boot = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true });
-}
-
-/**
- * The ESM build of tsx's register API (its CJS build registers a hook path that does not exist in tsx 4.23).
- * import.meta.resolve is missing under some transformers (vitest); the .mjs sits beside the .cjs.
- */
-function tsxEsmApi(): string {
-  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  return pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
 }
 
 export class RenderPool {
@@ -151,7 +126,7 @@ export class RenderPool {
   }
 
   private start(): void {
-    const slot: Slot = { worker: spawn(this.workerUrl), ready: false, tasks: [] };
+    const slot: Slot = { worker: spawnWorker(this.workerUrl), ready: false, tasks: [] };
     slot.worker.unref();
     this.slots.push(slot);
     slot.worker.on('message', (msg: RenderResponse) => this.onMessage(slot, msg));
