@@ -93,9 +93,9 @@ export async function applyConversionChanges(
       },
     });
   }
-  await sideBySide([
-    appendLedgerEntries(trx, entries),
-    applyRollupDeltas(trx, deltas),
-    onConversionEvents(trx, events, outbox),
+  await sideBySide(trx, [
+    () => appendLedgerEntries(trx, entries),
+    () => applyRollupDeltas(trx, deltas),
+    () => onConversionEvents(trx, events, outbox),
   ]);
 }

@@ -56,7 +56,10 @@ export async function onConversionEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
-  await sideBySide([queueConversionNotifications(trx, events), queueDeliveries(trx, events, { handoff, postbacks })]);
+  await sideBySide(trx, [
+    () => queueConversionNotifications(trx, events),
+    () => queueDeliveries(trx, events, { handoff, postbacks }),
+  ]);
 }
 
 async function queueDeliveries(

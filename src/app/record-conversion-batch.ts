@@ -152,9 +152,9 @@ async function bookBatch(
     const id = ids.get(key);
     if (id !== undefined) out[index] = { kind: 'duplicate', conversionId: id };
   }
-  await sideBySide([
-    insertReferralCommissions(trx, commissions),
-    applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks }),
+  await sideBySide(trx, [
+    () => insertReferralCommissions(trx, commissions),
+    () => applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks }),
   ]);
   return out;
 }

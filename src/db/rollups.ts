@@ -189,10 +189,10 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
 export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const { hourly, dims, daily } = aggregateRollupDeltas(deltas);
-  await sideBySide([
-    upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]),
-    upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]),
-    upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]),
+  await sideBySide(trx, [
+    () => upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]),
+    () => upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]),
+    () => upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]),
   ]);
 }
 

@@ -58,10 +58,14 @@ export function createRelayStore(
             events.push(it.event);
           }
         }
-        await sideBySide([
-          insertAttempts(trx, attempts),
-          applyDeliveryUpdates(trx, updates),
-          ...[...dead].map(([reason, ids]) => markDeadWithoutAttempt(trx, ids, reason, deps.now())),
+        await sideBySide(trx, [
+          () => insertAttempts(trx, attempts),
+          () => applyDeliveryUpdates(trx, updates),
+          ...[...dead].map(
+            ([reason, ids]) =>
+              () =>
+                markDeadWithoutAttempt(trx, ids, reason, deps.now()),
+          ),
         ]);
         for (const it of items) {
           if (it.kind !== 'attempt' || !it.disable) continue;

@@ -263,20 +263,22 @@ export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Pro
   const delivered = updates.filter((u) => u.state === 'delivered');
   // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
   await sideBySide(
+    q,
     updates
       .filter((u) => u.state !== 'delivered')
-      .map((u) =>
-        q('postback_deliveries')
-          .where({ id: u.id })
-          .update({
-            state: u.state,
-            attempts: q.raw('attempts + 1'),
-            ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
-            last_status: u.lastStatus,
-            last_error_class: u.lastErrorClass,
-            last_attempt_at: u.at,
-            updated_at: u.at,
-          }),
+      .map(
+        (u) => () =>
+          q('postback_deliveries')
+            .where({ id: u.id })
+            .update({
+              state: u.state,
+              attempts: q.raw('attempts + 1'),
+              ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
+              last_status: u.lastStatus,
+              last_error_class: u.lastErrorClass,
+              last_attempt_at: u.at,
+              updated_at: u.at,
+            }),
       ),
   );
   for (let i = 0; i < delivered.length; i += 500) {
