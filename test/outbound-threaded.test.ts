@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSafeHttpClient } from '../src/outbound/safe-http.js';
 import { createThreadedHttpClient } from '../src/outbound/threaded-http.js';
 
 /**
@@ -77,6 +78,17 @@ describe('threaded postback client', () => {
     expect(await aborted).toMatchObject({ ok: false, errorClass: 'aborted' });
     expect(await timedOut).toMatchObject({ ok: false, errorClass: 'timeout' });
     await http.close();
+  });
+
+  it('a signal aborted before the send ends the attempt at once, in the thread and without it', async () => {
+    const stopped = AbortSignal.abort();
+    const threaded = createThreadedHttpClient({ allowPrivateNetworks: true, timeoutMs: 3000 });
+    const direct = createSafeHttpClient({ allowPrivateNetworks: true, timeoutMs: 3000 });
+    for (const http of [threaded, direct]) {
+      const r = await http.send({ method: 'GET', url: `${base}/hang`, signal: stopped });
+      expect(r).toMatchObject({ ok: false, errorClass: 'aborted' });
+      await http.close();
+    }
   });
 
   it('after close, sends end at once as aborted instead of starting a new thread', async () => {

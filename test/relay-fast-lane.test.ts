@@ -92,6 +92,35 @@ describe.each(DB_FLAVORS)('relay fast lane on %s', (flavor) => {
     expect(rx.on(s.path)).toHaveLength(60);
   });
 
+  it('a lane with room for only part of a batch claims that part; the rest is left to the dispatcher', async () => {
+    const s = await partnerWithPostback();
+    // A second postback, so one conversion makes two delivery rows.
+    await savePostback(
+      ctx.app,
+      { partnerId: null },
+      { partner_id: s.partnerId, url: `${rx.url}/second?id={postback_id}` },
+    );
+    const taken: number[] = [];
+    const detach = ctx.app.deliveryHandoff.attach({
+      reserve: (k) => Math.min(k, 1),
+      release: () => {},
+      deliver: (rows) => taken.push(...rows.map((r) => r.id)),
+    });
+    const click = await makeRichClick(ctx.app.db, s.partnerId, s.campaignId);
+    const res = await api(ctx, 'GET', `/postback?clickid=${click}&type=lead&txid=PART`, undefined, null);
+    detach();
+    expect(res.status, res.text).toBe(200);
+    const rows = await ctx.app
+      .db('postback_deliveries')
+      .join('conversions', 'conversions.id', 'postback_deliveries.conversion_id')
+      .where('conversions.txid', 'PART')
+      .select('postback_deliveries.id', 'postback_deliveries.queued_at');
+    expect(rows).toHaveLength(2);
+    const claimed = rows.filter((r) => Number(r.queued_at) > 0).map((r) => Number(r.id));
+    expect(claimed).toEqual(taken);
+    expect(rows.filter((r) => Number(r.queued_at) === 0)).toHaveLength(1);
+  });
+
   it('a claimed delivery its process never sent (it died) is sent by the reconciler', async () => {
     const s = await partnerWithPostback();
     // A lane that claims and then "dies" before sending: the row commits claimed and nobody sends it.

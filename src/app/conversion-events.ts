@@ -110,7 +110,11 @@ async function queueDeliveries(
     trx.executionPromise.then(notifyOutboxCommitted, () => {});
     return;
   }
-  for (const r of rows.slice(0, claimed)) r.row.queued_at = r.event.at;
+  // Every row names queued_at: in a multi-row insert knex fills a key missing from some rows with NULL on
+  // SQLite (not the column default), which the NOT NULL column refuses, failing the whole batch.
+  rows.forEach((r, i) => {
+    r.row.queued_at = i < claimed ? r.event.at : 0;
+  });
   let ids: Map<string, number>;
   try {
     ids = await insertDeliveriesReturning(

@@ -20,6 +20,7 @@ export function attachFreshLane(
   opts: { maxInFlight: number; logger: Logger },
 ): FreshLane {
   let inFlight = 0;
+  let closed = false;
   const running = new Set<Promise<unknown>>();
   const detach = handoff.attach({
     reserve(n) {
@@ -31,6 +32,12 @@ export function attachFreshLane(
       inFlight -= n;
     },
     deliver(rows) {
+      // A transaction that reserved before close() and committed after it: the client, Redis and writer may be
+      // gone. The rows are claimed and pending, so the next process's reconciler sends them.
+      if (closed) {
+        inFlight -= rows.length;
+        return;
+      }
       const p = send(rows)
         .catch((err) =>
           opts.logger.warn(
@@ -47,6 +54,7 @@ export function attachFreshLane(
   });
   return {
     async close() {
+      closed = true;
       detach();
       while (running.size > 0) await Promise.allSettled([...running]);
     },

@@ -107,7 +107,9 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
     // A listener removed when the attempt ends, not AbortSignal.any: the caller's signal (the relay's
     // shutdown) lives for the whole process, and on Node 20 every any() over it would stay attached to it.
     const onStop = () => deadline.abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onStop, { once: true });
+    // An 'abort' listener added to a signal that is already aborted never fires.
+    if (req.signal?.aborted) onStop();
+    else req.signal?.addEventListener('abort', onStop, { once: true });
     const signal = deadline.signal;
     let status: number | undefined;
     try {

@@ -52,6 +52,8 @@ port.on('message', (m: ToSender) => {
     groups.get(m.group)?.abort();
   } else {
     void http.close().finally(() => {
+      // Results of the last attempts first: dropped here they would be recorded as failures and resent.
+      if (done.length > 0) flush();
       post({ t: 'closed' });
       port.close();
     });

@@ -47,8 +47,10 @@ export function createThreadedHttpClient(opts: Omit<SafeHttpOptions, 'resolve'>)
     return g;
   };
 
+  // After a requested close, what is left was cut short on purpose: 'aborted' (retried, no breaker failure).
   const fail = (message: string) => {
-    for (const [id, p] of pending) settle(id, p, { errorClass: 'other', errorMessage: message });
+    const errorClass = closing ? 'aborted' : 'other';
+    for (const [id, p] of pending) settle(id, p, { errorClass, errorMessage: message });
   };
   const settle = (id: number, p: Pending, r: Partial<AttemptResult> | AttemptResult) => {
     pending.delete(id);
@@ -86,7 +88,8 @@ export function createThreadedHttpClient(opts: Omit<SafeHttpOptions, 'resolve'>)
   };
   const flush = () => {
     scheduled = false;
-    const items = outbox;
+    // Requests settled meanwhile (the thread died and failed them) must not be sent after all.
+    const items = outbox.filter((it) => pending.has(it.id));
     outbox = [];
     if (items.length === 0) return;
     if (closing) {
