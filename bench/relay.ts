@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { HEAP_MB } from '../src/cli/heap-cap.js';
+import { HEAP_MB } from '../bin/heap-cap.js';
 import { freePort } from '../test/helpers/net.js';
 
 const CONCURRENCY = 128;
@@ -100,7 +100,7 @@ function spawnChild(args: ChildArgs): Promise<{ proc: ChildProcess; msg: Record<
         : [];
     const proc = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(args)], {
       // The worker runs as `partnerdesk worker` does: with the old-space cap the CLI gives that role
-      // (src/cli/heap-cap.ts), or --heap-cap MB (0: none, V8's default).
+      // (bin/heap-cap.js), or --heap-cap MB (0: none, V8's default).
       execArgv: [
         ...process.execArgv,
         ...prof,
