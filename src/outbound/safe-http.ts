@@ -223,7 +223,11 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max
 }
 
 function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The exchange still settles (rejected by the same abort); nobody else is listening to it.
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
