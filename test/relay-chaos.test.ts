@@ -80,8 +80,11 @@ function produceConversions(
   };
 }
 
-/** Waits until no delivery is left undelivered; returns how many still are at the deadline. */
-async function drained(ctx: TestContext, ms: number): Promise<number> {
+/**
+ * Waits until no delivery is left undelivered (or the deadline), then compares the outbox with what the
+ * endpoint received on `path`: deliveries whose {postback_id} never arrived, and repeats (at-least-once).
+ */
+async function settle(ctx: TestContext, rx: Receiver, path: string, ms: number) {
   const deadline = Date.now() + ms;
   let pending = -1;
   while (Date.now() < deadline) {
@@ -90,7 +93,11 @@ async function drained(ctx: TestContext, ms: number): Promise<number> {
     if (pending === 0) break;
     await sleep(250);
   }
-  return pending;
+  const deliveries = await ctx.app.db('postback_deliveries').select('id', 'queued_at');
+  const received = rx.on(path).map((r) => r.query.get('id'));
+  const seen = new Set(received);
+  const missing = deliveries.filter((d) => !seen.has(String(d.id)));
+  return { pending, deliveries, received, missing, duplicates: received.length - seen.size };
 }
 
 describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
@@ -152,12 +159,7 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
     await sleep(1500);
     const sent = await producer.stop();
 
-    const pending = await drained(ctx, 45_000);
-    const deliveries = await ctx.app.db('postback_deliveries').select('id', 'state');
-    const received = rx.on('/chaos').map((r) => r.query.get('id'));
-    const seen = new Set(received);
-    const missing = deliveries.filter((d) => !seen.has(String(d.id)));
-    const duplicates = received.length - seen.size;
+    const { pending, deliveries, received, missing, duplicates } = await settle(ctx, rx, '/chaos', 45_000);
     // biome-ignore lint/suspicious/noConsole: the chaos figures (duplicates above all) are this test's report
     console.log(
       `chaos: ${sent} conversions, ${deliveries.length} deliveries, ${received.length} requests received, ` +
@@ -225,16 +227,12 @@ describe('relay chaos (sqlite, the all-in-one process killed while it sends fres
     await sleep(1000);
     const acknowledged = await producer.stop();
 
-    const pending = await drained(ctx, 45_000);
-    const deliveries = await ctx.app.db('postback_deliveries').select('id', 'queued_at');
-    const received = rx.on('/fast').map((r) => r.query.get('id'));
-    const seen = new Set(received);
-    const missing = deliveries.filter((d) => !seen.has(String(d.id)));
+    const { pending, deliveries, received, missing, duplicates } = await settle(ctx, rx, '/fast', 45_000);
     const claimed = deliveries.filter((d) => Number(d.queued_at) > 0).length;
     // biome-ignore lint/suspicious/noConsole: the chaos figures are this test's report
     console.log(
       `fast-lane chaos: ${acknowledged} acknowledged conversions, ${deliveries.length} deliveries ` +
-        `(${claimed} claimed by the fast lane), ${received.length} requests, ${received.length - seen.size} duplicates`,
+        `(${claimed} claimed by the fast lane), ${received.length} requests, ${duplicates} duplicates`,
     );
     // Every acknowledged conversion has its delivery (some not acknowledged may have committed too).
     expect(deliveries.length).toBeGreaterThanOrEqual(acknowledged);

@@ -5,10 +5,9 @@ import {
   type DeliveryForSend,
   deliveryKey,
   insertDeliveries,
-  insertDeliveriesReturning,
   type NewDelivery,
 } from '../db/repositories/deliveries.js';
-import { type EnabledPostback, findEnabledRules } from '../db/repositories/postbacks.js';
+import { findEnabledRules, type Postback } from '../db/repositories/postbacks.js';
 import { sideBySide } from '../db/side-by-side.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
@@ -46,7 +45,7 @@ export interface OutboxOptions {
   /** This process's relay, if any: it claims and sends the new rows itself. */
   handoff?: DeliveryHandoff | undefined;
   /** The partners' enabled postbacks when the caller already read them (outside the transaction). */
-  postbacks?: EnabledPostback[];
+  postbacks?: Postback[];
 }
 
 export async function onConversionEvents(
@@ -70,7 +69,7 @@ async function queueDeliveries(
   const rules = postbacks ?? (await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]));
   if (rules.length === 0) return;
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const rows: { row: NewDelivery; event: ConversionEvent; postback: EnabledPostback }[] = [];
+  const rows: { row: NewDelivery; event: ConversionEvent; postback: Postback }[] = [];
   for (const e of events) {
     const matches = matchPostbacks(rules, {
       partnerId: e.partnerId,
@@ -80,7 +79,7 @@ async function queueDeliveries(
       afterStatus: e.after.status,
     });
     for (const m of matches) {
-      const postback = byId.get(m.postbackId) as EnabledPostback;
+      const postback = byId.get(m.postbackId) as Postback;
       rows.push({
         event: e,
         postback,
@@ -100,16 +99,7 @@ async function queueDeliveries(
   }
   if (rows.length === 0) return;
   const sink = handoff?.sink ?? null;
-  const claimed = sink ? sink.reserve(rows.length) : 0;
-  if (!sink || claimed === 0) {
-    await insertDeliveries(
-      trx,
-      rows.map((r) => r.row),
-    );
-    // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
-    trx.executionPromise.then(notifyOutboxCommitted, () => {});
-    return;
-  }
+  const claimed = sink?.reserve(rows.length) ?? 0;
   // Every row names queued_at: in a multi-row insert knex fills a key missing from some rows with NULL on
   // SQLite (not the column default), which the NOT NULL column refuses, failing the whole batch.
   rows.forEach((r, i) => {
@@ -117,16 +107,16 @@ async function queueDeliveries(
   });
   let ids: Map<string, number>;
   try {
-    ids = await insertDeliveriesReturning(
+    ids = await insertDeliveries(
       trx,
       rows.map((r) => r.row),
     );
   } catch (err) {
-    sink.release(claimed);
+    sink?.release(claimed);
     throw err;
   }
   const fresh: DeliveryForSend[] = [];
-  for (const { row, event, postback } of rows.slice(0, claimed)) {
+  for (const { row, event, postback: p } of rows.slice(0, claimed)) {
     const id = ids.get(deliveryKey(row.postback_id, row.conversion_id, row.event_key));
     if (id === undefined) continue;
     fresh.push({
@@ -140,16 +130,17 @@ async function queueDeliveries(
       state: 'pending',
       attempts: 0,
       nextAttemptAt: row.next_attempt_at,
-      postback: { ...postback.send, enabled: true },
+      postback: { url: p.url, method: p.method, bodyFormat: p.bodyFormat, bodyTemplate: p.bodyTemplate, enabled: true },
       ...event.source,
     });
   }
+  // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
   trx.executionPromise.then(
     () => {
-      sink.release(claimed - fresh.length);
-      if (fresh.length > 0) sink.deliver(fresh);
+      sink?.release(claimed - fresh.length);
+      if (fresh.length > 0) sink?.deliver(fresh);
       if (claimed < rows.length) notifyOutboxCommitted();
     },
-    () => sink.release(claimed),
+    () => sink?.release(claimed),
   );
 }

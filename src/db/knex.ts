@@ -42,30 +42,37 @@ export function knexConfig(database: Config['database']): Knex.Config {
   if (database.client === 'pg') {
     return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations: migrationsConfig };
   }
+  // One connection: SQLite has one writer anyway, and a single connection keeps transactions serial
+  // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
+  // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
+  // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
+  // wal_autocheckpoint 10000 pages (~40 MB of WAL) instead of 1000: under tracking load the default
+  // checkpointed (and fsynced) several times a second; measured +6 % redirects/s, p99 7 -> 5-6 ms.
+  return {
+    ...sqliteConfig(
+      database.filename,
+      { min: 1, max: 1 },
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;',
+    ),
+    migrations: migrationsConfig,
+  };
+}
+
+/** A knex config for a SQLite file whose every pooled connection first runs `pragmas`. */
+function sqliteConfig(filename: string, pool: { min: number; max: number }, pragmas: string): Knex.Config {
   return {
     client: 'sqlite3',
-    connection: { filename: database.filename },
+    connection: { filename },
     useNullAsDefault: true,
-    // One connection: SQLite has one writer anyway, and a single connection keeps transactions serial
-    // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
     pool: {
-      min: 1,
-      max: 1,
+      ...pool,
       afterCreate(
         conn: { exec(sql: string, cb: (err: Error | null) => void): void },
         done: (err: Error | null, c: unknown) => void,
       ) {
-        // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
-        // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
-        // wal_autocheckpoint 10000 pages (~40 MB of WAL) instead of 1000: under tracking load the default
-        // checkpointed (and fsynced) several times a second; measured +6 % redirects/s, p99 7 -> 5-6 ms.
-        conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;',
-          (err) => done(err, conn),
-        );
+        conn.exec(pragmas, (err) => done(err, conn));
       },
     },
-    migrations: migrationsConfig,
   };
 }
 
@@ -78,33 +85,22 @@ export function createDb(database: Config['database']): Knex {
 
 /**
  * SQLite only: a small pool of read-only connections beside the single writer. In WAL mode readers never
- * wait for the writer, so look-ups that need no transaction (a conversion batch's clicks and terms, the
- * relay's delivery reads, reports) run on other threads while the writer's transaction runs, instead of
- * queueing behind it on the one connection. Null for PostgreSQL (its pool already runs queries side by side)
- * and for an in-memory database (another connection would see another, empty database).
+ * wait for the writer, so look-ups that need no transaction (a conversion batch's clicks and terms, reports,
+ * balances) run on other threads while the writer's transaction runs, instead of queueing behind it on the
+ * one connection. Null for PostgreSQL (its pool already runs queries side by side) and for an in-memory
+ * database (another connection would see another, empty database).
  */
 export function createReadDb(database: Config['database']): Knex | null {
   if (database.client !== 'sqlite' || database.filename === ':memory:') return null;
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: database.filename },
-    useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: 2,
-      afterCreate(
-        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
-        done: (err: Error | null, c: unknown) => void,
-      ) {
-        // query_only: a write through the reader by mistake fails loudly instead of racing the writer.
-        // 8 MB of page cache each: the hot pages are small, and the writer's cache holds the rest.
-        conn.exec(
-          'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8192;',
-          (err) => done(err, conn),
-        );
-      },
-    },
-  });
+  // query_only: a write through the reader by mistake fails loudly instead of racing the writer.
+  // 8 MB of page cache each: the hot pages are small, and the writer's cache holds the rest.
+  return knexFactory(
+    sqliteConfig(
+      database.filename,
+      { min: 0, max: 2 },
+      'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8192;',
+    ),
+  );
 }
 
 export async function migrateLatest(db: Knex): Promise<string[]> {

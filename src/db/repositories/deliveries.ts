@@ -21,21 +21,12 @@ export interface NewDelivery {
 
 const CHUNK = 200;
 
-/** ON CONFLICT DO NOTHING: a replayed transaction (or a racing process) cannot double an event. */
-export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await q('postback_deliveries')
-      .insert(rows.slice(i, i + CHUNK))
-      .onConflict(['postback_id', 'conversion_id', 'event_key'])
-      .ignore();
-  }
-}
-
 /**
- * insertDeliveries that also says which rows it created, by their unique key (postback, conversion, event):
- * RETURNING order is not guaranteed on SQLite, and a row skipped as a duplicate returns nothing.
+ * ON CONFLICT DO NOTHING: a replayed transaction (or a racing process) cannot double an event. Returns the
+ * ids of the rows it created by their unique key (deliveryKey): RETURNING order is not guaranteed on SQLite,
+ * and a row skipped as a duplicate returns nothing.
  */
-export async function insertDeliveriesReturning(q: Q, rows: NewDelivery[]): Promise<Map<string, number>> {
+export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let i = 0; i < rows.length; i += CHUNK) {
     const created = await q('postback_deliveries')

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { PostbackRule } from '../../domain/postback-rules.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -108,29 +107,13 @@ export async function disablePostbackRow(q: Q, id: number, reason: string, now: 
   return Number(n) > 0;
 }
 
-/** A postback as the outbox sees it: the matching rule, and what to send when this process sends it itself. */
-export interface EnabledPostback extends PostbackRule {
-  send: { url: string; method: PostbackMethod; bodyFormat: BodyFormat; bodyTemplate: string };
-}
-
-/** The enabled postbacks of these partners, as matching rules: one query per conversion batch. */
-export async function findEnabledRules(q: Q, partnerIds: number[]): Promise<EnabledPostback[]> {
+/** The enabled postbacks of these partners: the outbox's matching rules, and what to send. One query a batch. */
+export async function findEnabledRules(q: Q, partnerIds: number[]): Promise<Postback[]> {
   if (partnerIds.length === 0) return [];
   const rows = await q('postbacks')
     .select('*')
     .whereIn('partner_id', partnerIds)
     .where('enabled', true)
     .whereNull('deleted_at');
-  return rows.map((r: Record<string, unknown>) => {
-    const p = toPostback(r);
-    return {
-      id: p.id,
-      partnerId: p.partnerId,
-      campaignId: p.campaignId,
-      conversionTypes: p.conversionTypes,
-      statuses: p.statuses,
-      onStatusChange: p.onStatusChange,
-      send: { url: p.url, method: p.method, bodyFormat: p.bodyFormat, bodyTemplate: p.bodyTemplate },
-    };
-  });
+  return rows.map(toPostback);
 }
