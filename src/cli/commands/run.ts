@@ -31,9 +31,13 @@ function waitForSignal(): Promise<NodeJS.Signals> {
     const on = (sig: NodeJS.Signals) => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      // A second Ctrl-C while shutting down means "now": skip the graceful part. A second SIGTERM (a
-      // supervisor and our heap-cap parent may both send one) is ignored rather than killing us mid-shutdown.
-      process.once('SIGINT', () => process.exit(130));
+      // A second Ctrl-C while shutting down means "now": skip the graceful part. One arriving within a second
+      // is the same Ctrl-C passed on by a wrapper (timeout, a supervisor) and is ignored, as is a second
+      // SIGTERM (a supervisor and our heap-cap parent may both send one): neither may cut the shutdown short.
+      const first = Date.now();
+      process.on('SIGINT', () => {
+        if (Date.now() - first > 1000) process.exit(130);
+      });
       process.on('SIGTERM', () => {});
       resolve(sig);
     };
