@@ -112,6 +112,17 @@ function spawnChild(args: ChildArgs): Promise<{ proc: ChildProcess; msg: Record<
   });
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -209,6 +220,8 @@ async function main(): Promise<void> {
     if (sideWorker) children.push(sideWorker.proc);
     const base = `http://127.0.0.1:${app.msg['port']}`;
     const agent = new Agent({ connections: CONCURRENCY });
+    const appCpu0 = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0);
+    const benchCpu0 = process.cpuUsage();
     const t0 = performance.now();
     let s2sDone = 0;
     const sending = pump(n, async (i) => {
@@ -219,6 +232,8 @@ async function main(): Promise<void> {
     const s2sMs = await sending;
     await waitFor(() => seen.size, n, 120_000);
     const e2eMs = performance.now() - t0;
+    const appCpu = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0) - appCpu0;
+    const benchCpuUs = process.cpuUsage(benchCpu0);
     await agent.close();
     const e2eRate = seen.size / (e2eMs / 1000);
     for (const proc of [app.proc, sideWorker?.proc]) {
@@ -235,6 +250,9 @@ async function main(): Promise<void> {
       `  end-to-end S2S -> receiver       : ${f(e2eRate)} delivered/s (${f(seen.size)} of ${f(n)} distinct postback_ids)`,
     );
     console.log(`  ratio to raw                     : ${(e2eRate / rawRate).toFixed(2)}`);
+    console.log(
+      `  CPU per conversion               : app ${f((appCpu * 1e6) / n)} µs, this bench's sender + receiver ${f((benchCpuUs.user + benchCpuUs.system) / n)} µs`,
+    );
     console.log(
       `  targets >= 5,000/s and >= 0.25 of raw: ${e2eRate >= 5000 ? 'met' : 'NOT met'} / ${e2eRate / rawRate >= 0.25 ? 'met' : 'NOT met'}`,
     );

@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import type { Config } from '../config/index.js';
+import { CachingSqliteClient } from './sqlite-writer-client.js';
 
 export type Db = Knex;
 
@@ -23,7 +24,7 @@ const migrationSource: Knex.MigrationSource<string> = {
 };
 
 export function isSqlite(db: Knex): boolean {
-  return db.client.config.client === 'sqlite3';
+  return (db.client as { dialect?: string }).dialect === 'sqlite3';
 }
 
 /** Escapes LIKE's wildcards so a search for "50%" matches literally; pair with `escape '\\'` in the SQL. */
@@ -49,12 +50,32 @@ export function knexConfig(database: Config['database']): Knex.Config {
   // wal_autocheckpoint 10000 pages (~40 MB of WAL) instead of 1000: under tracking load the default
   // checkpointed (and fsynced) several times a second; measured +6 % redirects/s, p99 7 -> 5-6 ms.
   return {
-    ...sqliteConfig(
+    ...writerConfig(
       database.filename,
-      { min: 1, max: 1 },
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;',
     ),
     migrations: migrationsConfig,
+  };
+}
+
+function writerConfig(filename: string, pragmas: string): Knex.Config {
+  return {
+    // knex types a custom client as its own Client class; ours extends the untyped better-sqlite3 dialect.
+    client: CachingSqliteClient as unknown as typeof Knex.Client,
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string): void }, done: (err: Error | null, c: unknown) => void) {
+        try {
+          conn.exec(pragmas);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
   };
 }
 
@@ -111,5 +132,8 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
 /** Is this a unique-constraint violation (SQLite or PostgreSQL)? Used to turn races into duplicates. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };
-  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
+  return (
+    e?.code === '23505' ||
+    (e?.code?.startsWith('SQLITE_CONSTRAINT') === true && /UNIQUE/i.test(`${e.code} ${e.message ?? ''}`))
+  );
 }

@@ -87,11 +87,11 @@ export async function storeClickBatch(db: Knex, rows: readonly NewClick[]): Prom
 }
 
 interface SqliteConnection {
-  exec(sql: string, cb: (err: Error | null) => void): void;
+  exec(sql: string): void;
 }
 
-function exec(conn: SqliteConnection, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
+async function exec(conn: SqliteConnection, sql: string): Promise<void> {
+  conn.exec(sql);
 }
 
 export function clickBatchScript(rows: readonly NewClick[]): string {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { PayoutRule } from '../../domain/payout-rules.js';
+import { insertRows } from '../insert-rows.js';
 import { isSqlite } from '../knex.js';
 
 type Q = Knex | Knex.Transaction;
@@ -163,23 +164,17 @@ export async function insertConversionsSkippingDuplicates(
     const kb = conversionKey(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  const out: (ConversionKey & { id: number })[] = [];
-  for (let i = 0; i < sorted.length; i += CHUNK) {
-    const inserted = await trx('conversions')
-      .insert(sorted.slice(i, i + CHUNK))
-      .onConflict(['click_row_id', 'type_key', 'txid'])
-      .ignore()
-      .returning(['id', 'click_row_id', 'type_key', 'txid']);
-    for (const r of inserted as Record<string, unknown>[]) {
-      out.push({
-        id: Number(r['id']),
-        click_row_id: Number(r['click_row_id']),
-        type_key: String(r['type_key']),
-        txid: String(r['txid']),
-      });
-    }
-  }
-  return out;
+  const inserted = await insertRows(trx, 'conversions', sorted, {
+    ignoreConflictOn: ['click_row_id', 'type_key', 'txid'],
+    returning: ['id', 'click_row_id', 'type_key', 'txid'],
+    chunk: CHUNK,
+  });
+  return inserted.map((r) => ({
+    id: Number(r['id']),
+    click_row_id: Number(r['click_row_id']),
+    type_key: String(r['type_key']),
+    txid: String(r['txid']),
+  }));
 }
 
 /** Existing conversions for keys; used to answer duplicates with the original conversion id. */

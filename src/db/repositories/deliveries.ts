@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertRows, runEachOnSqlite } from '../insert-rows.js';
 import { sideBySide } from '../side-by-side.js';
 
 type Q = Knex | Knex.Transaction;
@@ -28,18 +29,13 @@ const CHUNK = 200;
  */
 export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const created = await q('postback_deliveries')
-      .insert(rows.slice(i, i + CHUNK))
-      .onConflict(['postback_id', 'conversion_id', 'event_key'])
-      .ignore()
-      .returning(['id', 'postback_id', 'conversion_id', 'event_key']);
-    for (const r of created as Record<string, unknown>[]) {
-      out.set(
-        deliveryKey(Number(r['postback_id']), Number(r['conversion_id']), String(r['event_key'])),
-        Number(r['id']),
-      );
-    }
+  const created = await insertRows(q, 'postback_deliveries', rows, {
+    ignoreConflictOn: ['postback_id', 'conversion_id', 'event_key'],
+    returning: ['id', 'postback_id', 'conversion_id', 'event_key'],
+    chunk: CHUNK,
+  });
+  for (const r of created) {
+    out.set(deliveryKey(Number(r['postback_id']), Number(r['conversion_id']), String(r['event_key'])), Number(r['id']));
   }
   return out;
 }
@@ -232,7 +228,7 @@ export interface AttemptRow {
 }
 
 export async function insertAttempts(q: Q, rows: AttemptRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await q('postback_attempts').insert(rows.slice(i, i + CHUNK));
+  await insertRows(q, 'postback_attempts', rows, { chunk: CHUNK });
 }
 
 export interface DeliveryUpdate {
@@ -246,8 +242,9 @@ export interface DeliveryUpdate {
 
 /**
  * Applies attempt outcomes. Successes (the common case at volume) are one UPDATE ... FROM (VALUES ...) per
- * 500 rows, each row keeping its own status and attempt time; grouping by (status, time) instead gave ~20
- * rows per statement because times differ by the millisecond. Retries and failures are one statement each
+ * 500 rows on PostgreSQL, each row keeping its own status and attempt time; grouping by (status, time)
+ * instead gave ~20 rows per statement because times differ by the millisecond. On the SQLite writer they are
+ * one prepared single-row UPDATE run per row (see insert-rows.ts). Retries and failures are one statement each
  * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
  */
 export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
@@ -272,6 +269,16 @@ export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Pro
             }),
       ),
   );
+  if (
+    await runEachOnSqlite(
+      q,
+      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
+         last_error_class = NULL, last_attempt_at = ?, delivered_at = ?, updated_at = ? WHERE id = ?`,
+      delivered.map((u) => [u.lastStatus, u.at, u.at, u.at, u.id]),
+    )
+  ) {
+    return;
+  }
   for (let i = 0; i < delivered.length; i += 500) {
     const part = delivered.slice(i, i + 500);
     const values = part.map(() => '(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))').join(', ');

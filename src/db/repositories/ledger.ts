@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { LedgerAccount, LedgerReason } from '../../domain/ledger.js';
+import { insertRows } from '../insert-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -32,9 +33,7 @@ const CHUNK = 500;
 
 /** Appends entries; the ledger is never edited, every change is a new signed entry. */
 export async function appendLedgerEntries(trx: Q, rows: LedgerEntryRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx('ledger_entries').insert(rows.slice(i, i + CHUNK));
-  }
+  await insertRows(trx, 'ledger_entries', rows, { chunk: CHUNK });
 }
 
 export async function insertReferralCommissions(trx: Q, rows: Omit<ReferralCommissionRow, 'id'>[]): Promise<void> {
