@@ -123,6 +123,14 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** Busy and total CPU seconds of the whole machine so far, from /proc/stat's first line. */
+function machineCpu(): { busy: number; total: number } {
+  const v = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const total = v.reduce((a, b) => a + (b || 0), 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
 function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -222,6 +230,7 @@ async function main(): Promise<void> {
     const agent = new Agent({ connections: CONCURRENCY });
     const appCpu0 = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0);
     const benchCpu0 = process.cpuUsage();
+    const machine0 = machineCpu();
     const t0 = performance.now();
     let s2sDone = 0;
     const sending = pump(n, async (i) => {
@@ -234,6 +243,7 @@ async function main(): Promise<void> {
     const e2eMs = performance.now() - t0;
     const appCpu = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0) - appCpu0;
     const benchCpuUs = process.cpuUsage(benchCpu0);
+    const machine1 = machineCpu();
     await agent.close();
     const e2eRate = seen.size / (e2eMs / 1000);
     for (const proc of [app.proc, sideWorker?.proc]) {
@@ -251,7 +261,7 @@ async function main(): Promise<void> {
     );
     console.log(`  ratio to raw                     : ${(e2eRate / rawRate).toFixed(2)}`);
     console.log(
-      `  CPU per conversion               : app ${f((appCpu * 1e6) / n)} µs, this bench's sender + receiver ${f((benchCpuUs.user + benchCpuUs.system) / n)} µs`,
+      `  CPU per conversion               : app ${f((appCpu * 1e6) / n)} µs, this bench's sender + receiver ${f((benchCpuUs.user + benchCpuUs.system) / n)} µs; machine ${(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100).toFixed(0)} % busy`,
     );
     console.log(
       `  targets >= 5,000/s and >= 0.25 of raw: ${e2eRate >= 5000 ? 'met' : 'NOT met'} / ${e2eRate / rawRate >= 0.25 ? 'met' : 'NOT met'}`,

@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { addressBlockReason, parseHostLiteral } from '../domain/address-policy.js';
 import { type AttemptErrorClass, classifyNetworkError, describeNetworkError } from './classify-error.js';
+import { Exchange, ExchangeError, SignalWatchers } from './exchange.js';
 import { BlockedAddressError, createGuardedConnector, type ResolveHost } from './guarded-connector.js';
 
 export type { AttemptErrorClass } from './classify-error.js';
@@ -54,6 +55,7 @@ export interface SafeHttpClient {
 const SNIPPET_BYTES = 1024;
 const KEPT_HEADERS = ['retry-after', 'location', 'content-type'];
 const MAX_REMEMBERED_ORIGINS = 10_000;
+const utf8 = new TextDecoder();
 
 /**
  * The only way partnerdesk talks to partner URLs. An explicit Agent (never the global dispatcher, never
@@ -72,6 +74,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
     resolve: opts.resolve,
     timeoutMs: timeoutMs + 1000,
   };
+  const watchers = new SignalWatchers();
   const agent = new Agent({
     connect: createGuardedConnector({
       ...policy,
@@ -100,58 +103,54 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
     if ('errorClass' in refused) return result(refused);
     const { url } = refused;
 
-    // A cleared timer rather than AbortSignal.timeout: at thousands of sends a second, finished attempts
-    // should not leave ten seconds' worth of pending timers behind.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), timeoutMs);
-    // A listener removed when the attempt ends, not AbortSignal.any: the caller's signal (the relay's
-    // shutdown) lives for the whole process, and on Node 20 every any() over it would stay attached to it.
-    const onStop = () => deadline.abort(req.signal?.reason);
-    // An 'abort' listener added to a signal that is already aborted never fires.
-    if (req.signal?.aborted) onStop();
-    else req.signal?.addEventListener('abort', onStop, { once: true });
-    const signal = deadline.signal;
-    let status: number | undefined;
+    const exchange = new Exchange(maxResponseBytes);
+    let timedOut = false;
+    // One cleared timer per attempt, no AbortController: at thousands of sends a second, signals and their
+    // listeners were a visible share of the sender's CPU.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      exchange.stop(new DOMException('deadline', 'TimeoutError'));
+    }, timeoutMs);
+    const unwatch = req.signal ? watchers.watch(req.signal, exchange) : null;
     try {
-      const exchange = async () => {
-        const res = await agent.request({
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: req.method,
-          headers: { 'user-agent': userAgent, ...req.headers },
-          body: req.body,
-          signal,
-        });
-        status = res.statusCode;
-        const body = await readCapped(res.body, maxResponseBytes);
-        return { res, body };
-      };
-      // The connector may still be resolving when the deadline passes, and undici only applies the signal
-      // once a connection exists; racing here keeps the deadline hard.
-      const { res, body } = await raceSignal(exchange(), signal);
+      if (req.signal?.aborted) exchange.stop(new Error('aborted'));
+      else
+        agent.dispatch(
+          {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: req.method,
+            headers: { 'user-agent': userAgent, ...req.headers },
+            body: req.body ?? null,
+          },
+          exchange,
+        );
+      const res = await exchange.done;
       const headers: Record<string, string> = {};
       for (const name of KEPT_HEADERS) {
         const v = res.headers[name];
         if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : v;
       }
       // NUL cannot be stored in a PostgreSQL text column; a binary answer must not lose the attempt row.
-      let snippet = new TextDecoder().decode(body.bytes.subarray(0, SNIPPET_BYTES)).replaceAll('\u0000', '\uFFFD');
-      if (res.statusCode >= 300 && res.statusCode < 400 && headers.location) {
+      let snippet = utf8.decode(res.bytes.subarray(0, SNIPPET_BYTES)).replaceAll('\u0000', '\uFFFD');
+      if (res.status >= 300 && res.status < 400 && headers.location) {
         snippet = `Location: ${headers.location}\n${snippet}`;
       }
       return result({
-        ok: res.statusCode >= 200 && res.statusCode < 300,
-        status: res.statusCode,
+        ok: res.status >= 200 && res.status < 300,
+        status: res.status,
         bodySnippet: snippet,
-        bodyBytes: body.bytes.length,
-        bodyTruncated: body.truncated,
+        bodyBytes: res.bytes.length,
+        bodyTruncated: res.truncated,
         headers,
         connectedAddress: connectedTo.get(url.origin),
       });
-    } catch (err) {
+    } catch (thrown) {
+      const err = thrown instanceof ExchangeError ? thrown.cause : thrown;
       let errorClass = classifyNetworkError(err);
       if (req.signal?.aborted) errorClass = 'aborted';
-      else if (deadline.signal.aborted && (errorClass === 'aborted' || errorClass === 'other')) errorClass = 'timeout';
+      else if (timedOut && (errorClass === 'aborted' || errorClass === 'other')) errorClass = 'timeout';
+      const status = thrown instanceof ExchangeError ? thrown.status : undefined;
       return result({
         errorClass,
         errorMessage:
@@ -166,7 +165,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
       });
     } finally {
       clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onStop);
+      unwatch?.();
     }
   }
 
@@ -198,39 +197,4 @@ function checkUrl(
       return { errorClass: 'blocked', errorMessage: new BlockedAddressError(lit.address, lit.address, reason).message };
   }
   return { url };
-}
-
-/** Reads up to `max` bytes, then destroys the stream: an endless or huge body costs us nothing more. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number) {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  let truncated = false;
-  try {
-    for await (const chunk of body) {
-      if (chunk.length > max - n) {
-        chunks.push(chunk.subarray(0, max - n));
-        n = max;
-        truncated = true;
-        break;
-      }
-      chunks.push(chunk);
-      n += chunk.length;
-    }
-  } finally {
-    if (truncated) body.destroy();
-  }
-  return { bytes: Buffer.concat(chunks, n), truncated };
-}
-
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    // The exchange still settles (rejected by the same abort); nobody else is listening to it.
-    p.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
