@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
+import { startWalCheckpoints } from '../db/wal-checkpoints.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
@@ -68,6 +69,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
 
   const closers: (() => Promise<unknown>)[] = [];
+  const stopCheckpoints = ownReadDb ? startWalCheckpoints(ownReadDb, logger) : null;
   const metrics = createMetrics();
   const conversionWriter = createConversionWriter(deps, {
     onBatch: (n) => metrics.batchSize.observe({ writer: 'conversions' }, n),
@@ -89,6 +91,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       if (redis) await redis.quit().catch(() => redis.disconnect());
+      await stopCheckpoints?.();
       await ownReadDb?.destroy();
       if (!opts.db) await db.destroy();
     },

@@ -8,7 +8,7 @@ type Row = Record<string, unknown>;
 export interface InsertOptions {
   /** ON CONFLICT (these columns) DO NOTHING: a row that already exists is skipped, not an error. */
   ignoreConflictOn?: readonly string[];
-  /** Columns to return for each row actually inserted. */
+  /** Columns to return for each row actually inserted: `id` (the new key) and columns of the row itself. */
   returning?: readonly string[];
   /** Rows per multi-row statement on PostgreSQL (bounded by its 65,535 bind parameters). */
   chunk?: number;
@@ -61,18 +61,23 @@ function insertEach(conn: BetterSqlite3.Database, table: string, rows: readonly 
   const out: Row[] = [];
   let columns: string[] = [];
   let statement: BetterSqlite3.Statement | null = null;
+  const values: unknown[] = [];
   for (const row of rows) {
     // Rows of one call normally share their columns; a row with other ones gets its own statement.
     if (!statement || !sameColumns(columns, row)) {
       columns = Object.keys(row);
       statement = prepared(conn, insertSql(table, columns, opts));
+      values.length = columns.length;
     }
-    const values = columns.map((c) => bindable(row[c]));
-    if (opts.returning) {
-      const r = statement.get(values) as Row | undefined;
-      if (r) out.push(r);
-    } else {
-      statement.run(values);
+    // One array for every row: better-sqlite3 copies the values when it binds them.
+    for (let i = 0; i < columns.length; i++) values[i] = bindable(row[columns[i] as string]);
+    const result = statement.run(values);
+    // No RETURNING: the new rowid is the id and every other column returned is the row's own value, which
+    // spares SQLite building result rows and JavaScript reading them. `changes` 0: skipped as a duplicate.
+    if (opts.returning && result.changes > 0) {
+      const r: Row = {};
+      for (const c of opts.returning) r[c] = c === 'id' ? Number(result.lastInsertRowid) : row[c];
+      out.push(r);
     }
   }
   return out;
@@ -104,7 +109,6 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 function insertSql(table: string, columns: readonly string[], opts: InsertOptions): string {
   let sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
   if (opts.ignoreConflictOn) sql += ` ON CONFLICT (${opts.ignoreConflictOn.map(quote).join(', ')}) DO NOTHING`;
-  if (opts.returning) sql += ` RETURNING ${opts.returning.map(quote).join(', ')}`;
   return sql;
 }
 

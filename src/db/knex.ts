@@ -47,12 +47,14 @@ export function knexConfig(database: Config['database']): Knex.Config {
   // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
   // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
   // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
-  // wal_autocheckpoint 10000 pages (~40 MB of WAL) instead of 1000: under tracking load the default
-  // checkpointed (and fsynced) several times a second; measured +6 % redirects/s, p99 7 -> 5-6 ms.
+  // wal_autocheckpoint 100000 pages (~400 MB of WAL) is only a backstop: the app checkpoints from its read
+  // pool, off the main thread, every second (db/wal-checkpoints.ts). The writer runs on the main thread, where
+  // an automatic checkpoint inside a COMMIT stalled every request for as long as it copied (the default 1000
+  // pages checkpointed several times a second under tracking load).
   return {
     ...writerConfig(
       database.filename,
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 10000;',
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 100000;',
     ),
     migrations: migrationsConfig,
   };
