@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickBatchScript, sqliteLiteral } from './click-batch.js';
+import { clickRollupScript, sqliteLiteral } from './click-batch.js';
 
 describe('sqliteLiteral', () => {
   it.each([
@@ -23,8 +23,8 @@ describe('sqliteLiteral', () => {
   });
 });
 
-describe('clickBatchScript', () => {
-  it('is one transaction: clicks, then every rollup, counting clicks per key', () => {
+describe('clickRollupScript', () => {
+  it('upserts every rollup, counting clicks per key', () => {
     const at = Date.UTC(2026, 10, 24, 10, 30);
     const click = (clickId: string, country: string) => ({
       clickId,
@@ -45,19 +45,18 @@ describe('clickBatchScript', () => {
       userAgent: 'UA',
       createdAt: at,
     });
-    const script = clickBatchScript([click('a', 'DE'), click('b', 'DE'), click('c', 'FR')]);
+    const script = clickRollupScript([click('a', 'DE'), click('b', 'DE'), click('c', 'FR')]);
     const statements = script.split(';\n');
-    expect(statements.map((s) => s.split(' ')[0])).toEqual(['BEGIN', 'INSERT', 'INSERT', 'INSERT', 'INSERT', 'COMMIT']);
-    expect(statements[1]).toContain("'o''brien'");
+    expect(statements.map((s) => s.split(' ')[0])).toEqual(['INSERT', 'INSERT', 'INSERT']);
     const hour = Math.floor(at / 3_600_000);
     // rollup_hourly: one row per country, DE counted twice; only the clicks metric is touched.
-    expect(statements[2]).toContain(`(7,${hour},3,0,'DE','mobile','iOS','',2)`);
-    expect(statements[2]).toContain(`(7,${hour},3,0,'FR','mobile','iOS','',1)`);
-    expect(statements[2]).toMatch(/DO UPDATE SET clicks = rollup_hourly\.clicks \+ excluded\.clicks$/);
-    expect(statements[3]).toContain(`(7,'all',${hour},'','',3)`);
-    expect(statements[3]).toContain(`(7,'geo',${hour},'DE','',2)`);
+    expect(statements[0]).toContain(`(7,${hour},3,0,'DE','mobile','iOS','',2)`);
+    expect(statements[0]).toContain(`(7,${hour},3,0,'FR','mobile','iOS','',1)`);
+    expect(statements[0]).toMatch(/DO UPDATE SET clicks = rollup_hourly\.clicks \+ excluded\.clicks$/);
+    expect(statements[1]).toContain(`(7,'all',${hour},'','',3)`);
+    expect(statements[1]).toContain(`(7,'geo',${hour},'DE','',2)`);
     // rollup_dim_daily: the same projection keyed by UTC day.
-    expect(statements[4]).toContain(`INSERT INTO rollup_dim_daily`);
-    expect(statements[4]).toContain(`(7,'geo',${Math.floor(hour / 24)},'DE','',2)`);
+    expect(statements[2]).toContain(`INSERT INTO rollup_dim_daily`);
+    expect(statements[2]).toContain(`(7,'geo',${Math.floor(hour / 24)},'DE','',2)`);
   });
 });

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { isSqlite } from '../knex.js';
 import {
@@ -23,13 +24,10 @@ export interface ClickBatchSession {
 }
 
 /**
- * On SQLite the session holds the (single) pooled connection, and each batch goes to SQLite as ONE script
- * (BEGIN, clicks, the three rollup upserts, COMMIT) in ONE call. Why: node-sqlite3 runs each statement on a
- * thread-pool thread and reports back through the event loop, which under tracking load is busy parsing
- * requests; knex's six statements per batch waited six loop turns. With one call per batch, and the next
- * batch already queued inside node-sqlite3 (it starts the moment the previous one ends, without waiting for
- * JavaScript), SQLite works while the event loop answers requests. A script cannot carry bound parameters,
- * so values are written as SQL literals by `sqliteLiteral` below, which follows SQLite's literal grammar.
+ * On SQLite the session holds the (single) pooled writer connection (better-sqlite3) and each batch is one
+ * synchronous transaction on it: the clicks through one prepared single-row INSERT, run once per click, then
+ * the three rollup upserts as one script. Synchronous on purpose: a batch of ~50 clicks takes a fraction of
+ * a millisecond, less than the event-loop turns an asynchronous driver spent on its statements.
  *
  * On PostgreSQL each batch is a knex transaction from the pool (concurrent batches lock rollup rows in one
  * sorted order, see rollups.ts).
@@ -49,27 +47,25 @@ export async function openClickBatchSession(db: Knex): Promise<ClickBatchSession
       },
     };
   }
-  const conn = (await db.client.acquireConnection()) as SqliteConnection;
-  let last: Promise<unknown> = Promise.resolve();
+  const conn = (await db.client.acquireConnection()) as BetterSqlite3.Database;
+  const insertClick = conn.prepare(
+    `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES (${CLICK_COLUMNS.map(() => '?').join(',')})`,
+  );
   return {
-    submit(rows) {
-      let script: string;
+    async submit(rows) {
+      const rollups = clickRollupScript(rows);
+      conn.exec('BEGIN');
       try {
-        script = clickBatchScript(rows);
+        for (const r of rows) insertClick.run(clickValues(r));
+        conn.exec(rollups);
+        conn.exec('COMMIT');
       } catch (err) {
-        return Promise.reject(err); // callers count on a promise either way
-      }
-      const p = exec(conn, script).catch(async (err) => {
-        // A failed statement can leave its transaction open. A batch queued behind this one then fails at
-        // its BEGIN (so it changes nothing) and is reported failed too; this ROLLBACK closes it all.
-        await exec(conn, 'ROLLBACK').catch(() => undefined);
+        // A failed statement may leave the transaction open; nothing of the batch stays.
+        if (conn.inTransaction) conn.exec('ROLLBACK');
         throw err;
-      });
-      last = p.catch(() => undefined);
-      return p;
+      }
     },
     release: async () => {
-      await last;
       await db.client.releaseConnection(conn);
     },
   };
@@ -86,29 +82,17 @@ export async function storeClickBatch(db: Knex, rows: readonly NewClick[]): Prom
   }
 }
 
-interface SqliteConnection {
-  exec(sql: string): void;
-}
-
-async function exec(conn: SqliteConnection, sql: string): Promise<void> {
-  conn.exec(sql);
-}
-
-export function clickBatchScript(rows: readonly NewClick[]): string {
+/**
+ * A batch's three rollup upserts as one SQL script, each counting the batch's clicks per rollup key. A script
+ * cannot carry bound parameters, so values are written as SQL literals by `sqliteLiteral` below, which
+ * follows SQLite's literal grammar.
+ */
+export function clickRollupScript(rows: readonly NewClick[]): string {
   const { hourly, dims, daily } = aggregateRollupDeltas(countByRollupKey(rows));
-  let values = '';
-  for (const r of rows) {
-    let row = '';
-    for (const v of clickValues(r)) row += row ? `,${sqliteLiteral(v)}` : sqliteLiteral(v);
-    values += values ? `,(${row})` : `(${row})`;
-  }
   return [
-    'BEGIN',
-    `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES ${values}`,
     upsertSql('rollup_hourly', ROLLUP_HOURLY_KEY, hourly),
     upsertSql('rollup_dim_hourly', ROLLUP_DIM_KEY, dims),
     upsertSql('rollup_dim_daily', ROLLUP_DIM_DAILY_KEY, daily),
-    'COMMIT',
   ].join(';\n');
 }
 
