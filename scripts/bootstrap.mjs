@@ -100,9 +100,13 @@ function installedTreeMatchesLock() {
   }
 }
 
-/** sqlite3 compiles at install time; an install whose build step was skipped or failed must not pass. */
+/**
+ * The SQLite drivers compile at install time (better-sqlite3 for the writer, sqlite3 for the read pool); an
+ * install whose build step was skipped or failed must not pass. better-sqlite3 loads its addon on first open.
+ */
 function nativeAddonsLoad() {
-  const res = spawnSync(process.execPath, ['-e', "require('sqlite3')"], { cwd: ROOT, stdio: 'ignore' });
+  const probe = "require('sqlite3'); new (require('better-sqlite3'))(':memory:').close()";
+  const res = spawnSync(process.execPath, ['-e', probe], { cwd: ROOT, stdio: 'ignore' });
   return res.status === 0;
 }
 
@@ -126,12 +130,14 @@ function ensureNpmDependencies() {
   if (!res.ok) fail(`npm install failed (${res.why}); fix the error above and run the command again`);
   if (!nativeAddonsLoad()) {
     // npm 11 skips install scripts of packages not approved in package.json "allowScripts".
-    say('sqlite3 native addon missing after install; building it (~1 min)...');
-    const rebuilt = run(npmCommand(), ['rebuild', 'sqlite3', '--foreground-scripts'], {
+    say('SQLite native addons missing after install; building them (~2 min)...');
+    const rebuilt = run(npmCommand(), ['rebuild', 'sqlite3', 'better-sqlite3', '--foreground-scripts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (!rebuilt.ok || !nativeAddonsLoad()) {
-      fail('sqlite3 could not be built: install a C++ toolchain (apt-get install build-essential python3) and retry');
+      fail(
+        'the SQLite drivers could not be built: install a C++ toolchain (apt-get install build-essential python3) and retry',
+      );
     }
   }
   // After the install: `npm install` may have brought package-lock.json up to date with package.json.
@@ -142,12 +148,12 @@ function npmCommand() {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
-/** sqlite3 falls back to compiling with node-gyp when no prebuilt binary can be downloaded. */
+/** The SQLite drivers fall back to compiling with node-gyp when no prebuilt binary can be downloaded. */
 function ensureBuildTools() {
   const missing = ['make', 'g++', 'python3'].filter((c) => !which(c));
   if (missing.length === 0) return;
   if (canInstallOsPackages()) {
-    say(`installing a build toolchain for sqlite3 (${missing.join(', ')} missing)...`);
+    say(`installing a build toolchain for the SQLite drivers (${missing.join(', ')} missing)...`);
     aptInstall(['build-essential', 'python3']);
   } else {
     say(`note: ${missing.join(', ')} not found; if sqlite3 fails to build, install build-essential and python3`);
