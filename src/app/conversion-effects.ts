@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { ClickForConversion } from '../db/repositories/conversions.js';
 import { appendLedgerEntries, type LedgerEntryRow } from '../db/repositories/ledger.js';
 import { applyRollupDeltas, type RollupDelta } from '../db/rollups.js';
-import { sideBySide } from '../db/side-by-side.js';
 import { type ConversionMoney, figuresAreZero, transition } from '../domain/ledger.js';
 import { type ConversionEvent, type OutboxOptions, onConversionEvents } from './conversion-events.js';
 
@@ -93,9 +92,7 @@ export async function applyConversionChanges(
       },
     });
   }
-  await sideBySide(trx, [
-    () => appendLedgerEntries(trx, entries),
-    () => applyRollupDeltas(trx, deltas),
-    () => onConversionEvents(trx, events, outbox),
-  ]);
+  await appendLedgerEntries(trx, entries);
+  await applyRollupDeltas(trx, deltas);
+  await onConversionEvents(trx, events, outbox);
 }

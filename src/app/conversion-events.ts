@@ -8,7 +8,6 @@ import {
   type NewDelivery,
 } from '../db/repositories/deliveries.js';
 import { findEnabledRules, type Postback } from '../db/repositories/postbacks.js';
-import { sideBySide } from '../db/side-by-side.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
 import { queueConversionNotifications } from './conversion-notifications.js';
@@ -55,10 +54,8 @@ export async function onConversionEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
-  await sideBySide(trx, [
-    () => queueConversionNotifications(trx, events),
-    () => queueDeliveries(trx, events, { handoff, postbacks }),
-  ]);
+  await queueConversionNotifications(trx, events);
+  await queueDeliveries(trx, events, { handoff, postbacks });
 }
 
 async function queueDeliveries(

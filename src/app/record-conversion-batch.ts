@@ -11,7 +11,6 @@ import {
 } from '../db/repositories/conversions.js';
 import { insertReferralCommissions } from '../db/repositories/ledger.js';
 import { findEnabledRules } from '../db/repositories/postbacks.js';
-import { sideBySide } from '../db/side-by-side.js';
 import { AppError } from '../domain/errors.js';
 import { applyConversionChanges, type ConversionChange } from './conversion-effects.js';
 import type { Deps } from './deps.js';
@@ -154,9 +153,7 @@ async function bookBatch(
     const id = ids.get(key);
     if (id !== undefined) out[index] = { kind: 'duplicate', conversionId: id };
   }
-  await sideBySide(trx, [
-    () => insertReferralCommissions(trx, commissions),
-    () => applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks }),
-  ]);
+  await insertReferralCommissions(trx, commissions);
+  await applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks });
   return out;
 }

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { sideBySide } from './side-by-side.js';
 
 /** What one fact adds to (or, negative, takes from) the report rollups. */
 export interface RollupDelta {
@@ -189,11 +188,9 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
 export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const { hourly, dims, daily } = aggregateRollupDeltas(deltas);
-  await sideBySide(trx, [
-    () => upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]),
-    () => upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]),
-    () => upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]),
-  ]);
+  await upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]);
+  await upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]);
+  await upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]);
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */

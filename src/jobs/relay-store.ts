@@ -11,7 +11,6 @@ import {
 } from '../db/repositories/deliveries.js';
 import { insertPartnerEvents, type PartnerEvent } from '../db/repositories/partner-events.js';
 import { disablePostbackRow } from '../db/repositories/postbacks.js';
-import { sideBySide } from '../db/side-by-side.js';
 import { type BatchLoader, createBatchLoader, createGroupCommit, type GroupCommit } from './batching.js';
 
 /** One thing the worker learned, written together with everything else that finished meanwhile. */
@@ -58,15 +57,9 @@ export function createRelayStore(
             events.push(it.event);
           }
         }
-        await sideBySide(trx, [
-          () => insertAttempts(trx, attempts),
-          () => applyDeliveryUpdates(trx, updates),
-          ...[...dead].map(
-            ([reason, ids]) =>
-              () =>
-                markDeadWithoutAttempt(trx, ids, reason, deps.now()),
-          ),
-        ]);
+        await insertAttempts(trx, attempts);
+        await applyDeliveryUpdates(trx, updates);
+        for (const [reason, ids] of dead) await markDeadWithoutAttempt(trx, ids, reason, deps.now());
         for (const it of items) {
           if (it.kind !== 'attempt' || !it.disable) continue;
           // Same transaction as the disable, so "disabled" is never said without being true, or vice versa.

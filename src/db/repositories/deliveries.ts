@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { insertRows, runEachOnSqlite } from '../insert-rows.js';
-import { sideBySide } from '../side-by-side.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -250,25 +249,20 @@ export interface DeliveryUpdate {
 export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
   const delivered = updates.filter((u) => u.state === 'delivered');
   // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
-  await sideBySide(
-    q,
-    updates
-      .filter((u) => u.state !== 'delivered')
-      .map(
-        (u) => () =>
-          q('postback_deliveries')
-            .where({ id: u.id })
-            .update({
-              state: u.state,
-              attempts: q.raw('attempts + 1'),
-              ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
-              last_status: u.lastStatus,
-              last_error_class: u.lastErrorClass,
-              last_attempt_at: u.at,
-              updated_at: u.at,
-            }),
-      ),
-  );
+  for (const u of updates) {
+    if (u.state === 'delivered') continue;
+    await q('postback_deliveries')
+      .where({ id: u.id })
+      .update({
+        state: u.state,
+        attempts: q.raw('attempts + 1'),
+        ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
+        last_status: u.lastStatus,
+        last_error_class: u.lastErrorClass,
+        last_attempt_at: u.at,
+        updated_at: u.at,
+      });
+  }
   if (
     await runEachOnSqlite(
       q,
