@@ -18,7 +18,7 @@ export interface ConversionWriter {
 
 export interface ConversionWriterOptions {
   maxBatch?: number;
-  /** Batches in flight at once; 2 on SQLite (look-ups of one overlap the write of the other), a few on PostgreSQL. */
+  /** Batches in flight at once: 1 on SQLite (its one writer runs them in turn anyway), a few on PostgreSQL. */
   concurrency?: number;
   /** Past this many waiting requests new ones get 503: better a retry later than unbounded memory. */
   maxQueue?: number;
@@ -33,8 +33,7 @@ interface Waiting {
 
 export function createConversionWriter(deps: Deps, opts: ConversionWriterOptions = {}): ConversionWriter {
   const maxBatch = opts.maxBatch ?? 500;
-  // SQLite: two batches in flight, one reading (read pool) while the other holds the single writer.
-  const concurrency = opts.concurrency ?? (isSqlite(deps.db) ? 2 : 4);
+  const concurrency = opts.concurrency ?? (isSqlite(deps.db) ? 1 : 4);
   const maxQueue = opts.maxQueue ?? 50_000;
   const log = deps.logger.child({ component: 'conversion-writer' });
   const queue: Waiting[] = [];
