@@ -101,11 +101,11 @@ function installedTreeMatchesLock() {
 }
 
 /**
- * The SQLite drivers compile at install time (better-sqlite3 for the writer, sqlite3 for the read pool); an
- * install whose build step was skipped or failed must not pass. better-sqlite3 loads its addon on first open.
+ * The SQLite driver (better-sqlite3) compiles at install time when no prebuilt binary can be downloaded; an
+ * install whose build step was skipped or failed must not pass. It loads its addon on the first open.
  */
 function nativeAddonsLoad() {
-  const probe = "require('sqlite3'); new (require('better-sqlite3'))(':memory:').close()";
+  const probe = "new (require('better-sqlite3'))(':memory:').close()";
   const res = spawnSync(process.execPath, ['-e', probe], { cwd: ROOT, stdio: 'ignore' });
   return res.status === 0;
 }
@@ -130,13 +130,13 @@ function ensureNpmDependencies() {
   if (!res.ok) fail(`npm install failed (${res.why}); fix the error above and run the command again`);
   if (!nativeAddonsLoad()) {
     // npm 11 skips install scripts of packages not approved in package.json "allowScripts".
-    say('SQLite native addons missing after install; building them (~2 min)...');
-    const rebuilt = run(npmCommand(), ['rebuild', 'sqlite3', 'better-sqlite3', '--foreground-scripts'], {
+    say('SQLite native addon missing after install; building it (~1 min)...');
+    const rebuilt = run(npmCommand(), ['rebuild', 'better-sqlite3', '--foreground-scripts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (!rebuilt.ok || !nativeAddonsLoad()) {
       fail(
-        'the SQLite drivers could not be built: install a C++ toolchain (apt-get install build-essential python3) and retry',
+        'better-sqlite3 could not be built: install a C++ toolchain (apt-get install build-essential python3) and retry',
       );
     }
   }
@@ -148,15 +148,15 @@ function npmCommand() {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
-/** The SQLite drivers fall back to compiling with node-gyp when no prebuilt binary can be downloaded. */
+/** better-sqlite3 falls back to compiling with node-gyp when no prebuilt binary can be downloaded. */
 function ensureBuildTools() {
   const missing = ['make', 'g++', 'python3'].filter((c) => !which(c));
   if (missing.length === 0) return;
   if (canInstallOsPackages()) {
-    say(`installing a build toolchain for the SQLite drivers (${missing.join(', ')} missing)...`);
+    say(`installing a build toolchain for better-sqlite3 (${missing.join(', ')} missing)...`);
     aptInstall(['build-essential', 'python3']);
   } else {
-    say(`note: ${missing.join(', ')} not found; if sqlite3 fails to build, install build-essential and python3`);
+    say(`note: ${missing.join(', ')} not found; if better-sqlite3 fails to build, install build-essential and python3`);
   }
 }
 

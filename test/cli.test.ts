@@ -52,7 +52,7 @@ describe('partnerdesk CLI (SQLite)', () => {
     const again = await cli(['migrate'], env);
     expect(again.stdout).toMatch(/Already up to date/);
     db = knexFactory({
-      client: 'sqlite3',
+      client: 'better-sqlite3',
       connection: { filename: path.join(dir, 'partnerdesk.sqlite') },
       useNullAsDefault: true,
     });

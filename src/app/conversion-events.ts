@@ -97,8 +97,9 @@ async function queueDeliveries(
   if (rows.length === 0) return;
   const sink = handoff?.sink ?? null;
   const claimed = sink?.reserve(rows.length) ?? 0;
-  // Every row names queued_at: in a multi-row insert knex fills a key missing from some rows with NULL on
-  // SQLite (not the column default), which the NOT NULL column refuses, failing the whole batch.
+  // Every row names queued_at: in a multi-row insert (PostgreSQL, and SQLite outside the writer's fast path)
+  // knex fills a key missing from some rows with NULL, not the column default, which the NOT NULL column
+  // refuses, failing the whole batch.
   rows.forEach((r, i) => {
     r.row.queued_at = i < claimed ? r.event.at : 0;
   });

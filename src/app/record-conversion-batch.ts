@@ -34,8 +34,8 @@ export async function recordConversionBatch(deps: Deps, reqs: ConversionRequest[
  * referral or postback edited meanwhile is simply edited a moment later for this batch. So the write
  * transaction holds the database's writer only for its inserts. Duplicates are still settled inside it.
  * On SQLite these small indexed reads go to the writer connection, not the read pool: there they are
- * synchronous prepared statements of a few microseconds, where a pool connection (node-sqlite3, off-thread)
- * cost more main-thread time in marshalling than the reads themselves (measured: 7 % of the thread).
+ * synchronous prepared statements of a few microseconds, where a trip to a pool connection on another thread
+ * costs more than the reads themselves (measured with the earlier off-thread driver: 7 % of the main thread).
  */
 async function lookUp(q: Knex, reqs: ConversionRequest[]) {
   const clicks = await findClicksByPublicIds(q, [...new Set(reqs.map((r) => r.clickId))]);

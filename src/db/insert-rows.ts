@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
-import { CachingSqliteClient, prepared } from './sqlite-writer-client.js';
+import { CachingSqliteClient } from './sqlite-writer-client.js';
+import { prepared } from './statement-cache.js';
 
 type Q = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -54,6 +55,8 @@ export async function runEachOnSqlite(q: Q, sql: string, params: readonly unknow
 async function sqliteWriterConnection(q: Q): Promise<BetterSqlite3.Database | null> {
   // Only a transaction pins its connection; outside one, knex's pool hands connections out per query.
   if (!q.isTransaction || !(q.client instanceof CachingSqliteClient)) return null;
+  // knex refuses queries on a finished transaction; so must we, or rows would go in outside any transaction.
+  if ((q as Knex.Transaction).isCompleted()) throw new Error('Transaction query already complete');
   return (await q.client.acquireConnection()) as BetterSqlite3.Database;
 }
 

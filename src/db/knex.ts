@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import type { Config } from '../config/index.js';
+import { threadedSqliteReaderClient } from './sqlite-reader-client.js';
 import { CachingSqliteClient } from './sqlite-writer-client.js';
 
 export type Db = Knex;
@@ -47,14 +48,15 @@ export function knexConfig(database: Config['database']): Knex.Config {
   // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
   // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
   // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
-  // wal_autocheckpoint 100000 pages (~400 MB of WAL) is only a backstop: the app checkpoints from its read
-  // pool, off the main thread, every second (db/wal-checkpoints.ts). The writer runs on the main thread, where
-  // an automatic checkpoint inside a COMMIT stalled every request for as long as it copied (the default 1000
-  // pages checkpointed several times a second under tracking load).
+  // wal_autocheckpoint 20000 pages (~80 MB of WAL) is only a backstop: the app checkpoints from its read pool,
+  // off the main thread, every second (db/wal-checkpoints.ts). The writer runs on the main thread, where an
+  // automatic checkpoint inside a COMMIT stalls every request for as long as it copies (the default 1000
+  // pages checkpointed several times a second under tracking load). journal_size_limit: once checkpointed,
+  // a WAL that grew in a burst is cut back to 64 MB instead of keeping its peak size on disk.
   return {
     ...writerConfig(
       database.filename,
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 100000;',
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;',
     ),
     migrations: migrationsConfig,
   };
@@ -81,24 +83,6 @@ function writerConfig(filename: string, pragmas: string): Knex.Config {
   };
 }
 
-/** A knex config for a SQLite file whose every pooled connection first runs `pragmas`. */
-function sqliteConfig(filename: string, pool: { min: number; max: number }, pragmas: string): Knex.Config {
-  return {
-    client: 'sqlite3',
-    connection: { filename },
-    useNullAsDefault: true,
-    pool: {
-      ...pool,
-      afterCreate(
-        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
-        done: (err: Error | null, c: unknown) => void,
-      ) {
-        conn.exec(pragmas, (err) => done(err, conn));
-      },
-    },
-  };
-}
-
 export function createDb(database: Config['database']): Knex {
   if (database.client === 'sqlite' && database.filename !== ':memory:') {
     mkdirSync(path.dirname(database.filename), { recursive: true });
@@ -107,23 +91,25 @@ export function createDb(database: Config['database']): Knex {
 }
 
 /**
- * SQLite only: a small pool of read-only connections beside the single writer. In WAL mode readers never
- * wait for the writer, so look-ups that need no transaction (a conversion batch's clicks and terms, reports,
- * balances) run on other threads while the writer's transaction runs, instead of queueing behind it on the
- * one connection. Null for PostgreSQL (its pool already runs queries side by side) and for an in-memory
- * database (another connection would see another, empty database).
+ * SQLite only: a small pool of read-only connections beside the single writer, each in a worker thread
+ * (sqlite-reader-client.ts). In WAL mode readers never wait for the writer, so reports and balances run on
+ * other threads while the writer writes, instead of queueing behind it or stopping the event loop. It also
+ * runs the WAL checkpoints (wal-checkpoints.ts). Null for PostgreSQL (its pool already runs queries side by
+ * side) and for an in-memory database (another connection would see another, empty database).
  */
 export function createReadDb(database: Config['database']): Knex | null {
   if (database.client !== 'sqlite' || database.filename === ':memory:') return null;
   // query_only: a write through the reader by mistake fails loudly instead of racing the writer.
   // 8 MB of page cache each: the hot pages are small, and the writer's cache holds the rest.
-  return knexFactory(
-    sqliteConfig(
-      database.filename,
-      { min: 0, max: 2 },
-      'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8192;',
-    ),
-  );
+  const pragmas =
+    'PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8192;';
+  return knexFactory({
+    // knex types a custom client as its own Client class; ours extends the untyped better-sqlite3 dialect.
+    client: threadedSqliteReaderClient(pragmas) as unknown as typeof Knex.Client,
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    pool: { min: 0, max: 2 },
+  });
 }
 
 export async function migrateLatest(db: Knex): Promise<string[]> {

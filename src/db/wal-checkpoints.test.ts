@@ -5,7 +5,11 @@ import { startWalCheckpoints } from './wal-checkpoints.js';
 
 function fakeReadDb(answer: () => Promise<unknown>) {
   const calls: string[] = [];
-  const db = { raw: (sql: string) => (calls.push(sql), answer()) } as unknown as Knex;
+  const raw = (sql: string) => {
+    calls.push(sql);
+    return answer();
+  };
+  const db = { raw } as unknown as Knex;
   return { db, calls };
 }
 

@@ -4,21 +4,23 @@ import type { Logger } from '../infra/logger.js';
 /**
  * Copies SQLite's write-ahead log back into the database file from a read-pool connection, every `everyMs`.
  * The writer (better-sqlite3) runs on the main thread, where its own automatic checkpoint would copy tens of
- * megabytes in the middle of some request's COMMIT; node-sqlite3 runs this one on a thread-pool thread.
+ * megabytes in the middle of some request's COMMIT; a read-pool connection runs this one on its own thread.
  * PASSIVE never waits for readers or the writer: it copies what it can now and the next tick does the rest.
  * The writer keeps a far higher automatic threshold as a backstop (see knexConfig). Returns a stop function.
  */
 export function startWalCheckpoints(readDb: Knex, logger: Logger, everyMs = 1000): () => Promise<void> {
   let running: Promise<unknown> | null = null;
-  let warned = false;
+  let lastWarned = Number.NEGATIVE_INFINITY;
   const timer = setInterval(() => {
     if (running) return; // a slow checkpoint is not stacked on
     running = readDb
       .raw('PRAGMA wal_checkpoint(PASSIVE)')
       .catch((err: Error) => {
-        // One warning: a failing checkpoint is only a growing WAL file, and the writer's backstop remains.
-        if (!warned) logger.warn({ err: err.message, event: 'sqlite.checkpoint_failed' }, 'WAL checkpoint failed');
-        warned = true;
+        // At most one warning a minute: a failing checkpoint is only a growing WAL file (the writer's backstop
+        // remains), but one that keeps failing must stay visible.
+        if (Date.now() - lastWarned < 60_000) return;
+        lastWarned = Date.now();
+        logger.warn({ err: err.message, event: 'sqlite.checkpoint_failed' }, 'WAL checkpoint failed');
       })
       .finally(() => {
         running = null;

@@ -79,6 +79,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.chunks.push(chunk.subarray(0, room));
     this.length = this.maxBytes;
     this.succeed(true);
+    // Paused first: aborting while undici is still parsing this packet would let it reach the end of the
+    // message on an aborted request, which trips an internal assertion (it survives that, but should not have to).
+    controller.pause();
     controller.abort(new Error('response body over the read cap'));
   }
 

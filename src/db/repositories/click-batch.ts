@@ -10,6 +10,7 @@ import {
   type RollupDelta,
   type RollupRow,
 } from '../rollups.js';
+import { prepared } from '../statement-cache.js';
 import { CLICK_COLUMNS, clickDelta, clickValues, insertClicks, type NewClick } from './clicks.js';
 
 /**
@@ -48,9 +49,7 @@ export async function openClickBatchSession(db: Knex): Promise<ClickBatchSession
     };
   }
   const conn = (await db.client.acquireConnection()) as BetterSqlite3.Database;
-  const insertClick = conn.prepare(
-    `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES (${CLICK_COLUMNS.map(() => '?').join(',')})`,
-  );
+  const insertClick = prepared(conn, INSERT_CLICK);
   return {
     async submit(rows) {
       const rollups = clickRollupScript(rows);
@@ -61,7 +60,11 @@ export async function openClickBatchSession(db: Knex): Promise<ClickBatchSession
         conn.exec('COMMIT');
       } catch (err) {
         // A failed statement may leave the transaction open; nothing of the batch stays.
-        if (conn.inTransaction) conn.exec('ROLLBACK');
+        try {
+          if (conn.inTransaction) conn.exec('ROLLBACK');
+        } catch {
+          // The batch's own error is the one worth reporting; SQLite rolls back a failed transaction itself.
+        }
         throw err;
       }
     },
@@ -70,6 +73,8 @@ export async function openClickBatchSession(db: Knex): Promise<ClickBatchSession
     },
   };
 }
+
+const INSERT_CLICK = `INSERT INTO clicks (${CLICK_COLUMNS.join(',')}) VALUES (${CLICK_COLUMNS.map(() => '?').join(',')})`;
 
 /** Stores one batch on its own (used where no pipelining is wanted). */
 export async function storeClickBatch(db: Knex, rows: readonly NewClick[]): Promise<void> {

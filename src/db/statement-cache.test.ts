@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { prepared } from './sqlite-writer-client.js';
+import { prepared } from './statement-cache.js';
 
 describe('prepared statement cache', () => {
   it('hands back the same statement for the same SQL, and drops the least recently used past 256', () => {
