@@ -70,7 +70,8 @@ async function child(args: ChildArgs): Promise<void> {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
   });
-  const app = await createApp(config, { logger: createLogger('warn') });
+  // The worker-only child opens the app as `partnerdesk worker` does: without the SQLite read pool.
+  const app = await createApp(config, { logger: createLogger('warn'), readPool: args.mode !== 'worker' });
   const relay =
     args.mode === 'api'
       ? null

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
-import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
+import { createDb, createReadDb, isSqlite, migrateLatest } from '../db/knex.js';
 import { startWalCheckpoints } from '../db/wal-checkpoints.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
@@ -40,6 +40,12 @@ export interface CreateAppOptions {
   db?: Knex;
   /** With `db`: its read pool, if the caller wants one (SQLite); owned by the caller, like `db`. */
   readDb?: Knex;
+  /**
+   * Without `db`, on a SQLite file: open the read pool for reports, balances and WAL checkpoints (default
+   * true). Processes that serve neither (a worker-only process, one-shot CLI verbs) skip it: each reader is a
+   * thread of ~10 MB, and without one the writer checkpoints the WAL itself, as SQLite does by default.
+   */
+  readPool?: boolean;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
@@ -49,7 +55,9 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const deliveryHandoff = createDeliveryHandoff();
   // A database passed in by the caller (tests, benches) comes with its read pool or none; otherwise SQLite
   // gets one.
-  const ownReadDb = opts.db ? null : createReadDb(config.database);
+  const ownReadDb = opts.db || opts.readPool === false ? null : createReadDb(config.database);
+  // Nobody checkpoints from a pool: the writer does it itself, in small steps (SQLite's default threshold).
+  if (!opts.db && !ownReadDb && isSqlite(db)) await db.raw('PRAGMA wal_autocheckpoint = 1000');
   const readDb = opts.readDb ?? ownReadDb;
   const deps: Deps = {
     config,

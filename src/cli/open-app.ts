@@ -15,7 +15,7 @@ export function cliLogger(config: Config): Logger {
 /** For admin verbs: the app on the configured database (migrated), without Redis, closed after `fn`. */
 export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const app = await createApp(config, { logger: cliLogger(config), redis: null });
+  const app = await createApp(config, { logger: cliLogger(config), redis: null, readPool: false });
   try {
     return await fn(app);
   } finally {

@@ -1,15 +1,22 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../infra/spawn-worker.js';
-import type { FromReader, ToReader } from './sqlite-reader-thread.js';
 import { applyResult, BetterSqlite3Client, type KnexQuery } from './sqlite-writer-client.js';
 import type { StatementResult } from './statement-cache.js';
 
-const READER_URL = new URL(`./sqlite-reader-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const READER_URL = new URL('./sqlite-reader-thread.js', import.meta.url);
+
+/** The messages to and from a reader thread (sqlite-reader-thread.js). */
+type ToReader = { id: number; sql: string; bindings: unknown[] };
+type FromReader =
+  | { t: 'ready' }
+  | { t: 'failed'; message: string; code?: string }
+  | { id: number; result: StatementResult }
+  | { id: number; error: { message: string; code?: string } };
 
 const asError = (e: { message: string; code?: string }) =>
   Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
 
-/** A read connection living in a worker thread (sqlite-reader-thread.ts); queries go over postMessage. */
+/** A read connection living in a worker thread (sqlite-reader-thread.js); queries go over postMessage. */
 class ReaderThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (r: StatementResult) => void; reject: (e: Error) => void }>();

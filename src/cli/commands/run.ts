@@ -82,7 +82,12 @@ export async function serve(roles: Roles): Promise<void> {
   };
   try {
     if (!config.redisUrl) localRedis = await startLocalRedis({ dataDir: config.dataDir, logger });
-    app = await createApp(config, { logger, redis: config.redisUrl ?? localRedis?.redisOptions ?? null });
+    app = await createApp(config, {
+      logger,
+      redis: config.redisUrl ?? localRedis?.redisOptions ?? null,
+      // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
+      readPool: http || runTelegram,
+    });
     const running = app;
 
     let seeded: BannerInfo['seeded'] = null;
