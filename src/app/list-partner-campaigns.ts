@@ -1,7 +1,7 @@
 import { loadCampaignDetails } from '../db/repositories/campaigns.js';
 import { listPartnerCampaignRows, type PartnerAccess } from '../db/repositories/partner-portal.js';
 import { type CampaignView, toCampaignView } from './campaign-view.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 export type PartnerCampaign = CampaignView & { partner_access: PartnerAccess };
 
@@ -25,13 +25,15 @@ export async function listPartnerCampaigns(
   const pageSize = Math.min(Math.max(q.pageSize ?? 10, 1), 100);
   const search = q.search?.trim().slice(0, 100) || undefined;
   const page = Math.max(Math.floor(q.page ?? 1), 1);
-  const { rows, total } = await listPartnerCampaignRows(deps.db, partnerId, {
+  // Read only: on SQLite the read pool's thread, not the writer on the main thread.
+  const db = readerOf(deps);
+  const { rows, total } = await listPartnerCampaignRows(db, partnerId, {
     search,
     limit: pageSize,
     offset: (page - 1) * pageSize,
   });
   const details = await loadCampaignDetails(
-    deps.db,
+    db,
     rows.map((r) => r.id),
   );
   return {

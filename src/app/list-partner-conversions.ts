@@ -1,5 +1,5 @@
 import { listPartnerConversionRows, type PartnerConversionRow } from '../db/repositories/partner-portal.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 export type { PartnerConversionRow } from '../db/repositories/partner-portal.js';
 
@@ -21,7 +21,8 @@ export async function listPartnerConversions(
 ): Promise<{ items: PartnerConversionRow[]; total: number; page: number; pages: number }> {
   const pageSize = Math.min(Math.max(q.pageSize ?? 10, 1), 100);
   const page = Math.max(Math.floor(q.page ?? 1), 1);
-  const { rows, total } = await listPartnerConversionRows(deps.db, partnerId, {
+  // Read only: on SQLite the read pool's thread, not the writer on the main thread.
+  const { rows, total } = await listPartnerConversionRows(readerOf(deps), partnerId, {
     typeKey: q.type ? q.type.trim().toLowerCase().slice(0, 64) : undefined,
     from: q.from,
     to: q.to,

@@ -1,5 +1,5 @@
 import { listPaymentRows, type PaymentListRow } from '../db/repositories/account-queries.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 export const PAYMENTS_PAGE_SIZE = 10;
 
@@ -10,6 +10,12 @@ export async function listPayments(
   page = 1,
 ): Promise<{ items: PaymentListRow[]; total: number; page: number; pages: number }> {
   const p = Number.isSafeInteger(page) && page > 0 ? page : 1;
-  const { rows, total } = await listPaymentRows(deps.db, partnerId, PAYMENTS_PAGE_SIZE, (p - 1) * PAYMENTS_PAGE_SIZE);
+  // Read only: on SQLite the read pool's thread, not the writer on the main thread.
+  const { rows, total } = await listPaymentRows(
+    readerOf(deps),
+    partnerId,
+    PAYMENTS_PAGE_SIZE,
+    (p - 1) * PAYMENTS_PAGE_SIZE,
+  );
   return { items: rows, total, page: p, pages: Math.max(1, Math.ceil(total / PAYMENTS_PAGE_SIZE)) };
 }

@@ -6,7 +6,7 @@ import {
   type PartnerConversionRow,
 } from '../db/repositories/partner-portal.js';
 import { notFound } from '../domain/errors.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 
 export interface TraceAttempt {
   at: number;
@@ -38,7 +38,9 @@ export interface ClickTrace {
  */
 export async function traceClick(deps: Deps, partnerId: number, rawClickId: string): Promise<ClickTrace> {
   const clickId = rawClickId.trim();
-  const click = /^[A-Za-z0-9_-]{1,32}$/.test(clickId) ? await findPartnerClick(deps.db, partnerId, clickId) : undefined;
+  // Read only: on SQLite the read pool's thread, not the writer on the main thread.
+  const db = readerOf(deps);
+  const click = /^[A-Za-z0-9_-]{1,32}$/.test(clickId) ? await findPartnerClick(db, partnerId, clickId) : undefined;
   if (!click) {
     throw notFound(
       'click_not_found',
@@ -46,9 +48,9 @@ export async function traceClick(deps: Deps, partnerId: number, rawClickId: stri
       'clickid',
     );
   }
-  const conversions = await listClickConversionRows(deps.db, partnerId, click.id);
+  const conversions = await listClickConversionRows(db, partnerId, click.id);
   const { deliveries, attempts } = await listConversionDeliveryRows(
-    deps.db,
+    db,
     partnerId,
     conversions.map((c) => c.id),
   );
