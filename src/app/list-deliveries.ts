@@ -1,7 +1,7 @@
 import { findDeliveryRow, listAttemptRows, listDeliveryRows } from '../db/repositories/delivery-log.js';
 import { AppError } from '../domain/errors.js';
 import { isoTime } from './admin-input.js';
-import type { Deps } from './deps.js';
+import { type Deps, readerOf } from './deps.js';
 import { type Actor, parseId } from './postback-input.js';
 
 export interface DeliveryView {
@@ -89,8 +89,9 @@ export async function listDeliveries(
     throw new AppError('invalid', 'invalid_state', 'state must be pending, delivered or dead', 'state');
   }
   const limit = Math.min(num(q['limit'], 'limit') ?? 50, 500);
+  // Read only: on SQLite the read pool's thread, not the writer on the main thread.
   const rows = await listDeliveryRows(
-    deps.db,
+    readerOf(deps),
     {
       partnerId: actor.partnerId ?? num(q['partner_id'], 'partner_id'),
       postbackId: num(q['postback_id'], 'postback_id'),
@@ -110,7 +111,7 @@ export async function getDelivery(
   id: unknown,
 ): Promise<DeliveryView & { attempts_log: AttemptView[] }> {
   const did = parseId(id, 'delivery id');
-  const row = await findDeliveryRow(deps.db, did);
+  const row = await findDeliveryRow(readerOf(deps), did);
   if (!row || (actor.partnerId !== null && Number(row['partner_id']) !== actor.partnerId)) {
     throw new AppError(
       'not_found',
@@ -119,5 +120,5 @@ export async function getDelivery(
       'id',
     );
   }
-  return { ...toView(row), attempts_log: (await listAttemptRows(deps.db, did)).map(toAttemptView) };
+  return { ...toView(row), attempts_log: (await listAttemptRows(readerOf(deps), did)).map(toAttemptView) };
 }
