@@ -66,8 +66,35 @@ export function buildPostbackRequest(p: PostbackShape, values: PostbackValues): 
   };
 }
 
-/** scheme://host:port: what the circuit breaker counts failures against. */
+/**
+ * scheme://host:port: what the circuit breaker counts failures against. Remembered per scheme-and-authority
+ * prefix of the URL, which alone decides it: every attempt asks, and a relay sends to a few hosts over and over.
+ */
 export function endpointOf(url: string): string | null {
+  const key = authorityPrefix(url);
+  let endpoint = endpoints.get(key);
+  if (endpoint === undefined) {
+    endpoint = parseEndpoint(key);
+    if (endpoints.size >= 10_000) endpoints.clear();
+    endpoints.set(key, endpoint);
+  }
+  return endpoint;
+}
+
+const endpoints = new Map<string, string | null>();
+
+/** The URL up to where its path, query or fragment starts (a backslash counts as a slash, as URL parsers do). */
+function authorityPrefix(url: string): string {
+  const start = url.indexOf('//');
+  if (start < 0) return url;
+  for (let i = start + 2; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35 || c === 92) return url.slice(0, i); // / ? # \
+  }
+  return url;
+}
+
+function parseEndpoint(url: string): string | null {
   try {
     const u = new URL(url);
     const port = u.port || (u.protocol === 'https:' ? '443' : '80');

@@ -189,12 +189,33 @@ function checkUrl(
   if (url.username || url.password) {
     return { errorClass: 'invalid_url', errorMessage: 'URLs with user:password@ are not sent' };
   }
-  const lit = parseHostLiteral(url.hostname);
-  if (lit.kind === 'invalid') return { errorClass: 'invalid_url', errorMessage: lit.message };
-  if (lit.kind === 'ip') {
+  const refused = hostRefusal(url.hostname, allowPrivateNetworks);
+  return refused ?? { url };
+}
+
+/** Per host name: a pure function of the name and the policy, and relays send to a few hosts over and over. */
+const hostVerdicts = new Map<string, { errorClass: AttemptErrorClass; errorMessage: string } | null>();
+
+function hostRefusal(
+  hostname: string,
+  allowPrivateNetworks: boolean,
+): { errorClass: AttemptErrorClass; errorMessage: string } | null {
+  const key = `${allowPrivateNetworks ? 1 : 0}${hostname}`;
+  const known = hostVerdicts.get(key);
+  if (known !== undefined) return known;
+  let verdict: { errorClass: AttemptErrorClass; errorMessage: string } | null = null;
+  const lit = parseHostLiteral(hostname);
+  if (lit.kind === 'invalid') verdict = { errorClass: 'invalid_url', errorMessage: lit.message };
+  else if (lit.kind === 'ip') {
     const reason = addressBlockReason(lit.address, { allowPrivateNetworks });
-    if (reason)
-      return { errorClass: 'blocked', errorMessage: new BlockedAddressError(lit.address, lit.address, reason).message };
+    if (reason) {
+      verdict = {
+        errorClass: 'blocked',
+        errorMessage: new BlockedAddressError(lit.address, lit.address, reason).message,
+      };
+    }
   }
-  return { url };
+  if (hostVerdicts.size >= MAX_REMEMBERED_ORIGINS) hostVerdicts.clear();
+  hostVerdicts.set(key, verdict);
+  return verdict;
 }
