@@ -260,7 +260,7 @@ async function main(): Promise<void> {
     console.log(
       `  end-to-end S2S -> receiver       : ${f(e2eRate)} delivered/s (${f(seen.size)} of ${f(n)} distinct postback_ids)`,
     );
-    console.log(`  ratio to raw                     : ${(e2eRate / rawRate).toFixed(2)}`);
+    console.log(`  ratio to raw                     : ${(e2eRate / rawRate).toFixed(3)}`);
     console.log(
       `  CPU per conversion               : app ${f((appCpu * 1e6) / n)} µs, this bench's sender + receiver ${f((benchCpuUs.user + benchCpuUs.system) / n)} µs; machine ${(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100).toFixed(0)} % busy`,
     );

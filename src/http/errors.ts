@@ -48,7 +48,10 @@ export function makeErrorHandler(logger: Logger) {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody('bad_request', fe.message));
     }
-    logger.error({ err, url: req.url, method: req.method, event: 'http.unhandled_error' }, 'unhandled error');
+    logger.error(
+      { err, reqId: req.id, url: req.url, method: req.method, event: 'http.unhandled_error' },
+      'unhandled error',
+    );
     return reply.status(500).send(errorBody('internal_error', 'something went wrong on our side; it has been logged'));
   };
 }
