@@ -73,9 +73,7 @@ async function child(args: ChildArgs): Promise<void> {
   // The worker-only child opens the app as `partnerdesk worker` does: without the SQLite read pool.
   const app = await createApp(config, { logger: createLogger('warn'), readPool: args.mode !== 'worker' });
   const relay =
-    args.mode === 'api'
-      ? null
-      : await startRelay(app, { concurrency: 256, sendThread: !args.noSendThread, fastLane: !args.noFastLane });
+    args.mode === 'api' ? null : await startRelay(app, { sendThread: !args.noSendThread, fastLane: !args.noFastLane });
   let port = 0;
   if (args.mode === 'app' || args.mode === 'api') {
     const server = await buildServer(app);
