@@ -227,7 +227,8 @@ async function main(): Promise<void> {
     if (sideWorker) children.push(sideWorker.proc);
     const base = `http://127.0.0.1:${app.msg['port']}`;
     const agent = new Agent({ connections: CONCURRENCY });
-    const appCpu0 = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0);
+    const appCpuNow = () => cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0);
+    const appCpu0 = appCpuNow();
     const benchCpu0 = process.cpuUsage();
     const machine0 = machineCpu();
     const t0 = performance.now();
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
     const s2sMs = await sending;
     await waitFor(() => seen.size, n, 120_000);
     const e2eMs = performance.now() - t0;
-    const appCpu = cpuSeconds(app.proc.pid ?? 0) + cpuSeconds(sideWorker?.proc.pid ?? 0) - appCpu0;
+    const appCpu = appCpuNow() - appCpu0;
     const benchCpuUs = process.cpuUsage(benchCpu0);
     const machine1 = machineCpu();
     await agent.close();

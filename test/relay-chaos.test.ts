@@ -23,6 +23,18 @@ function startRedis(port: number): ChildProcess {
   });
 }
 
+/** Its own Redis on a free port, and the test's SQLite app pointed at it. */
+async function startRig(): Promise<{ port: number; redis: ChildProcess; ctx: TestContext }> {
+  const port = await freePort();
+  const redis = startRedis(port);
+  await sleep(300);
+  const ctx = await startTestApp('sqlite', {
+    POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+  });
+  return { port, redis, ctx };
+}
+
 /** The relay worker (serve: the whole start role, HTTP API included) as a child process. */
 function spawnRelayProcess(
   dataDir: string,
@@ -111,13 +123,7 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
   const spawnWorker = async () => (await spawnRelayProcess(ctx.config.dataDir, port, prefix, false)).child;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = startRedis(port);
-    await sleep(300);
-    ctx = await startTestApp('sqlite', {
-      POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true',
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-    });
+    ({ port, redis, ctx } = await startRig());
     rx = await startReceiver();
   });
   afterAll(async () => {
@@ -185,13 +191,7 @@ describe('relay chaos (sqlite, the all-in-one process killed while it sends fres
   const prefix = randomPrefix();
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = startRedis(port);
-    await sleep(300);
-    ctx = await startTestApp('sqlite', {
-      POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true',
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-    });
+    ({ port, redis, ctx } = await startRig());
     // A slow partner endpoint keeps sends in flight, so each kill lands in the middle of some.
     rx = await startReceiver({ delayMs: 40 });
   });

@@ -1,8 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
-import { createDb, createReadDb, isSqlite, migrateLatest } from '../db/knex.js';
-import { startWalCheckpoints } from '../db/wal-checkpoints.js';
+import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
+import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
@@ -53,11 +53,10 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
   const deliveryHandoff = createDeliveryHandoff();
-  // A database passed in by the caller (tests, benches) comes with its read pool or none; otherwise SQLite
-  // gets one.
+  // A database passed in by the caller (tests, benches) comes with its read pool (or none) and its own
+  // checkpoint arrangements; a SQLite file opened here gets both.
   const ownReadDb = opts.db || opts.readPool === false ? null : createReadDb(config.database);
-  // Nobody checkpoints from a pool: the writer does it itself, in small steps (SQLite's default threshold).
-  if (!opts.db && !ownReadDb && isSqlite(db)) await db.raw('PRAGMA wal_autocheckpoint = 1000');
+  const stopCheckpoints = opts.db ? null : await setUpWalCheckpoints(db, ownReadDb, logger);
   const readDb = opts.readDb ?? ownReadDb;
   const deps: Deps = {
     config,
@@ -77,7 +76,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
 
   const closers: (() => Promise<unknown>)[] = [];
-  const stopCheckpoints = ownReadDb ? startWalCheckpoints(ownReadDb, logger) : null;
   const metrics = createMetrics();
   const conversionWriter = createConversionWriter(deps, {
     onBatch: (n) => metrics.batchSize.observe({ writer: 'conversions' }, n),

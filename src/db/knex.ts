@@ -46,42 +46,36 @@ export function knexConfig(database: Config['database']): Knex.Config {
   }
   // One connection: SQLite has one writer anyway, and a single connection keeps transactions serial
   // instead of failing with SQLITE_BUSY. The group-commit batchers make up for it in throughput.
-  // cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
-  // RSS budget (300 MB while draining a million deliveries) spent on cache alone.
-  // wal_autocheckpoint 20000 pages (~80 MB of WAL) is only a backstop: the app checkpoints from its read pool,
-  // off the main thread, every second (db/wal-checkpoints.ts). The writer runs on the main thread, where an
-  // automatic checkpoint inside a COMMIT stalls every request for as long as it copies (the default 1000
-  // pages checkpointed several times a second under tracking load). journal_size_limit: once checkpointed,
-  // a WAL that grew in a burst is cut back to 64 MB instead of keeping its peak size on disk.
-  return {
-    ...writerConfig(
-      database.filename,
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;',
-    ),
-    migrations: migrationsConfig,
-  };
-}
-
-function writerConfig(filename: string, pragmas: string): Knex.Config {
   return {
     // knex types a custom client as its own Client class; ours extends the untyped better-sqlite3 dialect.
     client: CachingSqliteClient as unknown as typeof Knex.Client,
-    connection: { filename },
+    connection: { filename: database.filename },
     useNullAsDefault: true,
     pool: {
       min: 1,
       max: 1,
       afterCreate(conn: { exec(sql: string): void }, done: (err: Error | null, c: unknown) => void) {
         try {
-          conn.exec(pragmas);
+          conn.exec(WRITER_PRAGMAS);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
         }
       },
     },
+    migrations: migrationsConfig,
   };
 }
+
+// cache_size -32768 = 32 MB of page cache: enough for the API's hot pages; 64 MB was a fifth of a worker's
+// RSS budget (300 MB while draining a million deliveries) spent on cache alone.
+// wal_autocheckpoint 20000 pages (~80 MB of WAL) is only a backstop: the app checkpoints from its read pool,
+// off the main thread, every second (db/wal-checkpoints.ts). The writer runs on the main thread, where an
+// automatic checkpoint inside a COMMIT stalls every request for as long as it copies (the default 1000
+// pages checkpointed several times a second under tracking load). journal_size_limit: once checkpointed,
+// a WAL that grew in a burst is cut back to 64 MB instead of keeping its peak size on disk.
+const WRITER_PRAGMAS =
+  'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;';
 
 export function createDb(database: Config['database']): Knex {
   if (database.client === 'sqlite' && database.filename !== ':memory:') {

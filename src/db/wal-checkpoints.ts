@@ -1,5 +1,21 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../infra/logger.js';
+import { isSqlite } from './knex.js';
+
+/**
+ * Who copies the WAL back into the SQLite file: the read pool, off the main thread (startWalCheckpoints),
+ * when the process has one; otherwise the writer itself, in small steps at SQLite's default threshold, since
+ * its own backstop (knexConfig) is sized for a process whose pool does the work. Returns a stop function.
+ */
+export async function setUpWalCheckpoints(
+  writer: Knex,
+  readPool: Knex | null,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  if (readPool) return startWalCheckpoints(readPool, logger);
+  if (isSqlite(writer)) await writer.raw('PRAGMA wal_autocheckpoint = 1000');
+  return async () => {};
+}
 
 /**
  * Copies SQLite's write-ahead log back into the database file from a read-pool connection, every `everyMs`.

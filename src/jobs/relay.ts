@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { App } from '../app/create-app.js';
@@ -120,8 +119,6 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
   );
 
   const shutdown = new AbortController();
-  // Every attempt in flight listens to it (at most `concurrency` of them): not a leak.
-  setMaxListeners(0, shutdown.signal);
   // 256 sends in flight: a partner whose server hangs holds a slot for up to the 10 s deadline, so a wide
   // window keeps one slow endpoint from starving the rest. bench:relay measured 100 against 256: ~9,450 and
   // ~9,900 delivered/s end to end, and a million-delivery backlog drains within the 300 MB RSS budget at 256.

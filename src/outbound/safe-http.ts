@@ -173,10 +173,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
 }
 
 /** Scheme, credentials and literal-IP checks that need no socket; names are checked by the connector. */
-function checkUrl(
-  raw: string,
-  allowPrivateNetworks: boolean,
-): { url: URL } | { errorClass: AttemptErrorClass; errorMessage: string } {
+function checkUrl(raw: string, allowPrivateNetworks: boolean): { url: URL } | Refusal {
   let url: URL;
   try {
     url = new URL(raw);
@@ -194,16 +191,16 @@ function checkUrl(
 }
 
 /** Per host name: a pure function of the name and the policy, and relays send to a few hosts over and over. */
-const hostVerdicts = new Map<string, { errorClass: AttemptErrorClass; errorMessage: string } | null>();
+/** Why a URL is not sent, before any socket opens. */
+type Refusal = { errorClass: AttemptErrorClass; errorMessage: string };
 
-function hostRefusal(
-  hostname: string,
-  allowPrivateNetworks: boolean,
-): { errorClass: AttemptErrorClass; errorMessage: string } | null {
+const hostVerdicts = new Map<string, Refusal | null>();
+
+function hostRefusal(hostname: string, allowPrivateNetworks: boolean): Refusal | null {
   const key = `${allowPrivateNetworks ? 1 : 0}${hostname}`;
   const known = hostVerdicts.get(key);
   if (known !== undefined) return known;
-  let verdict: { errorClass: AttemptErrorClass; errorMessage: string } | null = null;
+  let verdict: Refusal | null = null;
   const lit = parseHostLiteral(hostname);
   if (lit.kind === 'invalid') verdict = { errorClass: 'invalid_url', errorMessage: lit.message };
   else if (lit.kind === 'ip') {

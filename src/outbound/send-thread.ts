@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type AttemptResult, createSafeHttpClient, type SafeHttpOptions } from './safe-http.js';
 import type { ToRelay, ToSender } from './threaded-http.js';
@@ -11,14 +10,13 @@ import type { ToRelay, ToSender } from './threaded-http.js';
 const port = parentPort;
 if (!port) throw new Error('send-thread must run as a worker thread');
 const http = createSafeHttpClient(workerData as SafeHttpOptions);
-// One controller per caller signal group; many attempts listen to each, hence no listener limit.
+// One controller per caller signal group (the client watches each signal with a single listener).
 const groups = new Map<number, AbortController>();
 const groupSignal = (group: number): AbortSignal | undefined => {
   if (group === 0) return undefined;
   let ac = groups.get(group);
   if (!ac) {
     ac = new AbortController();
-    setMaxListeners(0, ac.signal);
     groups.set(group, ac);
   }
   return ac.signal;

@@ -23,8 +23,7 @@ const CHUNK = 200;
 
 /**
  * ON CONFLICT DO NOTHING: a replayed transaction (or a racing process) cannot double an event. Returns the
- * ids of the rows it created by their unique key (deliveryKey): RETURNING order is not guaranteed on SQLite,
- * and a row skipped as a duplicate returns nothing.
+ * ids of the rows it created, by their unique key (deliveryKey); a row skipped as a duplicate has none.
  */
 export async function insertDeliveries(q: Q, rows: NewDelivery[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
