@@ -1,4 +1,5 @@
 import { UAParser } from 'ua-parser-js';
+import { ownEntry } from '../domain/own-entry.js';
 import { LruCache } from '../infra/lru.js';
 
 /** The device values stored on clicks and offered as a report dimension. */
@@ -50,7 +51,7 @@ export function parseUserAgent(ua: string): UserAgentInfo {
   const browser = (r.browser.name ?? '').slice(0, 32);
   let device: Device;
   if (BOT_UA.test(ua)) device = 'bot';
-  else if (r.device.type) device = DEVICE_TYPES[r.device.type] ?? 'other';
+  else if (r.device.type) device = ownEntry(DEVICE_TYPES, r.device.type) ?? 'other';
   else if (DESKTOP_OS.test(os)) device = 'desktop';
   else device = 'other';
   return { device, os, browser };

@@ -1,3 +1,4 @@
+import { ownEntry } from './own-entry.js';
 /**
  * Click macros in an operator's landing URL template ("https://offer.example/?cid={clickid}&s={sub1}").
  * A template is compiled once (per cached landing) and filled per click, so the hot path is a join.
@@ -43,7 +44,7 @@ const KNOWN = new Set<string>(CLICK_MACROS);
 function macroOf(name: string): ClickMacro | undefined {
   const lower = name.toLowerCase();
   if (KNOWN.has(lower)) return lower as ClickMacro;
-  return ALIASES[lower];
+  return ownEntry(ALIASES, lower);
 }
 
 export function compileLandingTemplate(url: string): LandingTemplate {

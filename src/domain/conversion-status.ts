@@ -1,4 +1,5 @@
 import { invalid } from './errors.js';
+import { ownEntry } from './own-entry.js';
 
 export const CONVERSION_STATUSES = ['pending', 'approved', 'declined'] as const;
 export type ConversionStatus = (typeof CONVERSION_STATUSES)[number];
@@ -41,7 +42,7 @@ export function parseConversionStatus(raw: unknown, field = 'status'): Conversio
   }
   const s = raw.trim().toLowerCase();
   if (s === '') return undefined;
-  const status = ALIASES[s];
+  const status = ownEntry(ALIASES, s);
   if (!status) {
     throw invalid(
       'invalid_status',

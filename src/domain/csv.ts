@@ -1,4 +1,5 @@
 import { formatDecimal } from './money.js';
+import { ownEntry } from './own-entry.js';
 import type { ReportMetrics, ReportRow } from './report-math.js';
 
 export type CsvValue = string | number | null | undefined;
@@ -58,7 +59,7 @@ export function reportToCsv(r: ReportForCsv): string {
     label,
     m.clicks,
     m.conversions,
-    ...r.types.map((t) => m.byType[t] ?? 0),
+    ...r.types.map((t) => ownEntry(m.byType, t) ?? 0),
     m.approved,
     m.pending,
     m.declined,

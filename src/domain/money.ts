@@ -1,4 +1,5 @@
 import { invalid } from './errors.js';
+import { ownEntry } from './own-entry.js';
 
 /**
  * Money is an integer count of minor units (cents) plus an ISO 4217 currency, never a float, so that
@@ -24,7 +25,7 @@ const EXPONENT: Record<string, number> = {
 };
 
 export function currencyExponent(currency: string): number {
-  return EXPONENT[currency] ?? 2;
+  return ownEntry(EXPONENT, currency) ?? 2;
 }
 
 /** Above this an amount is a typo or an attack, not a payout: 10^13 minor units (100 billion dollars). */

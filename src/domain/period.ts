@@ -1,4 +1,5 @@
 import { invalid } from './errors.js';
+import { ownEntry } from './own-entry.js';
 
 /**
  * Report periods in a named time zone. A period is half-open [from, to) in epoch ms; its days are the
@@ -88,7 +89,7 @@ export function parseTimezone(raw: unknown, field = 'timezone'): string {
   if (known) return known;
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
-    const name = CURRENT_NAMES[resolved] ?? resolved;
+    const name = ownEntry(CURRENT_NAMES, resolved) ?? resolved;
     // Building a DateTimeFormat to validate a zone costs more than the rest of a report's date maths.
     if (resolvedZones.size > 1000) resolvedZones.clear();
     resolvedZones.set(s, name);

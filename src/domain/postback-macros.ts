@@ -1,3 +1,4 @@
+import { ownEntry } from './own-entry.js';
 /**
  * The partner postback macros (CONTRACT.md), a sample conversion to preview them with, and the "did you mean"
  * help for names partners bring from other trackers.
@@ -97,7 +98,7 @@ export function suggestMacro(name: string): PostbackMacro | null {
   const n = name.trim().toLowerCase().replace(/-/g, '_');
   if (isKnown(n)) return n;
   if (/^sub_?\d+$/.test(n)) return null; // sub6 is not "almost sub1"; the message says which subs exist
-  const alias = ALIASES[n] ?? ALIASES[n.replace(/_/g, '')];
+  const alias = ownEntry(ALIASES, n) ?? ownEntry(ALIASES, n.replace(/_/g, ''));
   if (alias) return alias;
   let best: PostbackMacro | null = null;
   let bestD = Math.max(1, Math.floor(n.length / 3)) + 1;

@@ -1,4 +1,5 @@
 import { invalid } from './errors.js';
+import { ownEntry } from './own-entry.js';
 
 /** What a report can be grouped by (CONTRACT.md). `partner` is for managers and admins only. */
 export const REPORT_GROUPS = [
@@ -47,7 +48,7 @@ const ALIASES: Record<string, ReportGroup> = {
 export function parseGroup(raw: unknown, field = 'group'): ReportGroup {
   const s = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
   if ((REPORT_GROUPS as readonly string[]).includes(s)) return s as ReportGroup;
-  const alias = ALIASES[s];
+  const alias = ownEntry(ALIASES, s);
   if (alias) return alias;
   throw invalid(
     'invalid_group',

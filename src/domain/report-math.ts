@@ -141,13 +141,19 @@ export interface RowsAndTotals {
   types: string[];
 }
 
+/**
+ * Counts per conversion type, keyed by names an operator chose: a type named "constructor" must count from 0,
+ * not from Object.prototype's function, so the map has no prototype.
+ */
+const typeCounts = (): Record<string, number> => Object.create(null);
+
 /** Folds facts into one row per key. Rows are ordered by `keys` when given, else by clicks, most first. */
 export function buildRows(facts: Fact[], opts: BuildRowsOptions): RowsAndTotals {
   const byKey = new Map<string, { cells: Cells; byType: Record<string, number> }>();
   const slot = (key: string) => {
     let s = byKey.get(key);
     if (!s) {
-      s = { cells: emptyCells(), byType: {} };
+      s = { cells: emptyCells(), byType: typeCounts() };
       byKey.set(key, s);
     }
     return s;
@@ -193,7 +199,7 @@ const isEmpty = (c: Cells) =>
 /** Totals as the sum of the rows' additive figures, with rates derived from those sums. */
 export function sumRows(rows: ReportMetrics[], currency: string): ReportMetrics {
   const cells = emptyCells();
-  const byType: Record<string, number> = {};
+  const byType = typeCounts();
   for (const r of rows) {
     addCells(cells, {
       clicks: r.clicks,

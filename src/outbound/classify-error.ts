@@ -1,3 +1,4 @@
+import { ownEntry } from '../domain/own-entry.js';
 /**
  * Why an attempt got no HTTP answer, in words a partner can act on. Retry policy follows from the class:
  * 'blocked' and 'invalid_url' will never succeed as configured; the rest are worth retrying.
@@ -57,7 +58,7 @@ function classifyOne(e: ErrorLike): AttemptErrorClass | null {
   if (e.name === 'TimeoutError') return 'timeout'; // AbortSignal.timeout's reason
   if (e.name === 'AbortError') return 'aborted';
   const code = e.code ?? '';
-  const known = BY_CODE[code];
+  const known = ownEntry(BY_CODE, code);
   if (known) return known;
   if (code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || /CERT|SIGNATURE|ISSUER/.test(code)) return 'tls';
   if (code.startsWith('HPE_')) return 'protocol'; // llhttp could not parse the response
