@@ -54,7 +54,8 @@ describe.each(DB_FLAVORS)('tracking redirect on %s', (flavor) => {
     Number(((await ctx.app.db(table).count({ n: '*' }).first()) as { n: unknown }).n);
 
   beforeAll(async () => {
-    ctx = await startTestApp(flavor);
+    // The test client is the proxy here: its X-Forwarded-For and CDN country headers stand for the visitor's.
+    ctx = await startTestApp(flavor, { TRUST_PROXY: '127.0.0.1,::1' });
     partner = await makePartner(ctx.app.db);
     campaign = await makeCampaign(ctx.app.db, { landing_url: ALL_MACROS });
     await grantAccess(ctx.app.db, partner, campaign);

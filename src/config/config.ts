@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -59,6 +60,25 @@ export const ConfigSchema = z
       .max(100, { message: 'must be between 0 and 100' })
       .default(5),
     SEED_DEMO: bool.default(true),
+    // Client address and rate limits (README "Rate limits"); a limit of 0 turns that limit off.
+    TRUST_PROXY: optionalString.transform((v, ctx) => {
+      const list = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const entry of list) {
+        if (!isAddressOrCidr(entry)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address or CIDR like 10.0.0.0/8 or ::1` });
+        }
+      }
+      return list;
+    }),
+    RATE_LIMIT_API_PER_KEY: requestLimit(600),
+    RATE_LIMIT_API_PER_ADDRESS: requestLimit(1200),
+    RATE_LIMIT_AUTH_FAILURES: requestLimit(30),
+    RATE_LIMIT_TEST_FIRES: requestLimit(10),
+    RATE_LIMIT_WEBHOOK_PER_ADDRESS: requestLimit(1200),
+    RATE_LIMIT_TRACKING_PER_ADDRESS: requestLimit(0),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
@@ -71,6 +91,24 @@ export const ConfigSchema = z
   });
 
 type Env = z.infer<typeof ConfigSchema>;
+
+/** A number of requests (0: no limit), as the RATE_LIMIT_* variables take them. */
+function requestLimit(fallback: number) {
+  return z.coerce
+    .number({ message: 'must be a whole number of requests like 600 (0 turns the limit off)' })
+    .int({ message: 'must be a whole number of requests like 600 (0 turns the limit off)' })
+    .min(0, { message: 'must be 0 (off) or more' })
+    .default(fallback);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [addr = '', prefix, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export interface Config {
   dataDir: string;
@@ -95,6 +133,17 @@ export interface Config {
   /** Share of a referred partner's payout credited to the referrer, in basis points (500 = 5 %). */
   referralRateBp: number;
   seedDemo: boolean;
+  /** Addresses/CIDRs of proxies whose X-Forwarded-For and country headers count; empty: none. */
+  trustProxy: string[];
+  /** Requests allowed per window (0: unlimited): per minute, except authFailures (per 15 minutes). */
+  rateLimits: {
+    apiPerKey: number;
+    apiPerAddress: number;
+    authFailures: number;
+    testFires: number;
+    webhookPerAddress: number;
+    trackingPerAddress: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -139,6 +188,15 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     referralRateBp: Math.round(e.REFERRAL_RATE_PERCENT * 100),
     seedDemo: e.SEED_DEMO,
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      apiPerKey: e.RATE_LIMIT_API_PER_KEY,
+      apiPerAddress: e.RATE_LIMIT_API_PER_ADDRESS,
+      authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      testFires: e.RATE_LIMIT_TEST_FIRES,
+      webhookPerAddress: e.RATE_LIMIT_WEBHOOK_PER_ADDRESS,
+      trackingPerAddress: e.RATE_LIMIT_TRACKING_PER_ADDRESS,
+    },
   };
 }
 

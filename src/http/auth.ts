@@ -3,11 +3,17 @@ import type { ApiPrincipal } from '../app/api-keys.js';
 import type { App } from '../app/create-app.js';
 import { AppError } from '../domain/errors.js';
 
-/** Resolves the caller's API key (Authorization: Bearer <key>) or throws 401. */
-export async function authenticate(app: App, req: FastifyRequest): Promise<ApiPrincipal> {
+/** The key in `Authorization: Bearer <key>`, or undefined. */
+export function bearerKey(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
-  const key = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-  return app.verifyApiKey(key);
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+}
+
+/**
+ * The caller's API key: the one the /api/v1 gate already checked (api-gate.ts), else resolved now; throws 401.
+ */
+export async function authenticate(app: App, req: FastifyRequest): Promise<ApiPrincipal> {
+  return req.apiPrincipal ?? app.verifyApiKey(bearerKey(req));
 }
 
 export async function requireAdmin(app: App, req: FastifyRequest): Promise<ApiPrincipal> {

@@ -1,7 +1,16 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { App } from '../app/create-app.js';
-import { errorBody, makeErrorHandler } from './errors.js';
+import { createApiGate } from './api-gate.js';
+import { createTrustedProxies } from './client-address.js';
+import { clientErrorHandler, errorBody, frameworkErrorHandler, makeErrorHandler } from './errors.js';
+import { type RateLimit, refuseOverLimit, setUpRateLimits } from './rate-limits.js';
 import { adminRoutes } from './routes/admin.js';
 import { conversionsApiRoutes } from './routes/conversions-api.js';
 import { costsApiRoutes } from './routes/costs-api.js';
@@ -20,8 +29,12 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     // Request logs at info would cost more than a tracking redirect itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For counts only through the proxies in TRUST_PROXY; the client is the right-most other address.
+    trustProxy: app.config.trustProxy.length === 0 ? false : trustedProxyCheck(app.config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Every answer in the contract's error shape, including the ones Fastify and Node give before routing.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   // One shared logger instead of a child per request: nothing logs through req.log (request logging is off,
   // errors go through the handler below, which names the request), and a child per request was a measurable
@@ -32,6 +45,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; see /docs`)),
   );
+  const limits = await setUpRateLimits(server, app);
+  server.decorate('rateLimits', limits);
+  server.addHook('onRequest', createApiGate(app, limits));
+  if (limits.trackingPerAddress) server.addHook('onRequest', createTrackingLimit(limits.trackingPerAddress));
   await server.register(healthRoutes, { app });
   await server.register(docsRoutes, { app });
   await server.register(trackingRoutes, { app });
@@ -43,6 +60,20 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
   await server.register(telegramWebhookRoutes, { app });
   return server;
+}
+
+/** Ad traffic is limited per address only when the operator opts in (RATE_LIMIT_TRACKING_PER_ADDRESS). */
+function createTrackingLimit(limit: RateLimit) {
+  const routes = new Set(['/t/:campaignId', '/postback']);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!routes.has(req.routeOptions.url ?? '')) return;
+    if (await refuseOverLimit(limit, req, reply)) return reply;
+  };
+}
+
+function trustedProxyCheck(entries: readonly string[]): (address: string) => boolean {
+  const proxies = createTrustedProxies(entries);
+  return (address) => proxies.trusts(address);
 }
 
 export interface RouteOptions {

@@ -33,6 +33,18 @@ export function createMetrics() {
       help: 'Conversion status/payout/revenue changes applied',
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: 'partnerdesk_rate_limited_total',
+      help: 'Requests refused with 429 by a rate limit',
+      labelNames: ['limit'], // api-ip | api-key | auth-fail | test-fire | webhook | tracking
+      registers: [registry],
+    }),
+    webhookRejected: new Counter({
+      name: 'partnerdesk_webhook_rejected_total',
+      help: 'Webhook calls refused before any processing',
+      labelNames: ['webhook', 'reason'], // telegram | slack; bad_secret | bad_signature
+      registers: [registry],
+    }),
     batchSize: new Histogram({
       name: 'partnerdesk_write_batch_size',
       help: 'Rows per group-commit transaction',

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/create-app.js';
 import { errorBody } from '../errors.js';
 import type { RouteOptions } from '../server.js';
+import { createWebhookGuard } from '../webhook-guard.js';
 
 /** What a running Telegram bot gives the route: it takes an update and answers for itself later. */
 export type TelegramUpdateHandler = (update: unknown) => Promise<void>;
@@ -35,7 +36,12 @@ function sameSecret(given: unknown, expected: string): boolean {
 export async function telegramWebhookRoutes(server: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { app } = opts;
   const log = app.logger.child({ component: 'telegram-webhook' });
-  server.post('/telegram/webhook', async (req, reply) => {
+  const guard = createWebhookGuard(app, server.rateLimits, 'telegram');
+  // The secret is checked at onRequest, before the body is read or parsed: a caller without it gets 401
+  // whatever it sends (broken JSON, a huge body), and its rejection is counted, not logged line by line.
+  const checkSecret = async (req: FastifyRequest, reply: FastifyReply) => {
+    const limited = await guard.limit(req, reply);
+    if (limited) return limited;
     const secret = app.config.telegram?.webhookSecret;
     if (!secret) {
       return reply
@@ -43,7 +49,7 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
         .send(errorBody('telegram_webhook_off', 'the Telegram webhook is off; set TELEGRAM_WEBHOOK_SECRET to use it'));
     }
     if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) {
-      log.warn({ event: 'telegram.webhook_rejected', ip: req.ip }, 'telegram webhook call without the right secret');
+      await guard.rejected(req, 'bad_secret');
       return reply
         .status(401)
         .send(
@@ -53,6 +59,9 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
           ),
         );
     }
+    return undefined;
+  };
+  server.post('/telegram/webhook', { onRequest: checkSecret }, async (req, reply) => {
     const handler = handlers.get(app);
     if (!handler) {
       // Telegram retries a non-2xx answer, so an update that arrives while the bot is starting is not lost.
@@ -60,7 +69,7 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
         .status(503)
         .send(errorBody('telegram_bot_not_running', 'the Telegram bot is not running in this process yet; retry'));
     }
-    if (typeof req.body !== 'object' || req.body === null || !('update_id' in req.body)) {
+    if (typeof req.body !== 'object' || req.body === null || !Object.hasOwn(req.body, 'update_id')) {
       return reply.status(400).send(errorBody('bad_update', 'body must be a Telegram Update with update_id', 'body'));
     }
     handler(req.body).catch((err) => log.error({ err, event: 'telegram.update_failed' }, 'telegram update failed'));

@@ -3,6 +3,7 @@ import { createUserAgentClassifier } from '../../app/classify-user-agent.js';
 import { countryFromHeaders, createGeoLookup } from '../../app/geo.js';
 import { type RecordClickDeps, recordClick } from '../../app/record-click.js';
 import { AppError } from '../../domain/errors.js';
+import { createTrustedProxies } from '../client-address.js';
 import type { RouteOptions } from '../server.js';
 
 /**
@@ -16,6 +17,9 @@ import type { RouteOptions } from '../server.js';
 export async function trackingRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
   const geo = createGeoLookup({ dataDir: app.config.dataDir, logger: app.logger });
   geo.load(); // now, at start-up, rather than inside the first visitor's request
+  // A CDN's country header is believed only when the request came to us through a trusted proxy (TRUST_PROXY):
+  // otherwise any visitor could set it. req.ip already follows X-Forwarded-For only through trusted proxies.
+  const proxies = createTrustedProxies(app.config.trustProxy);
   const deps: RecordClickDeps = {
     now: app.now,
     trackingCache: app.trackingCache,
@@ -36,7 +40,7 @@ export async function trackingRoutes(server: FastifyInstance, { app }: RouteOpti
           query: req.query,
           ip: req.ip,
           userAgent: req.headers['user-agent'],
-          country: countryFromHeaders(req.headers),
+          country: proxies.trusts(req.socket.remoteAddress) ? countryFromHeaders(req.headers) : '',
           store,
         });
         if (click.deeplinkRefused) app.metrics.deeplinksRefused.inc({ reason: click.deeplinkRefused });
