@@ -5,11 +5,12 @@ import type { App } from '../app/create-app.js';
 import type { Config } from '../config/index.js';
 import { bearerKey } from './auth.js';
 import { errorBody } from './errors.js';
+import { redisFallbackStore } from './rate-limit-store.js';
 
 /**
  * Rate limits (README "Rate limits"), counted in Redis through @fastify/rate-limit's store, so a limit holds
- * across every api process sharing that Redis; a process without Redis counts in memory. If Redis fails
- * the request goes through (skipOnError): a limiter must not take the API down with it.
+ * across every api process sharing that Redis; a process without Redis, or while Redis is away, counts in
+ * memory (rate-limit-store.ts): a limiter must neither switch off nor take the API down with it.
  *
  * The counters are kept per deployment: the key prefix is derived from the database the process serves, so
  * two deployments sharing one Redis (or the test suite's many throwaway databases) never share counters.
@@ -72,8 +73,7 @@ export async function setUpRateLimits(server: FastifyInstance, app: App): Promis
   await server.register(rateLimit, {
     global: false,
     skipOnError: true,
-    ...(app.redis ? { redis: app.redis } : {}),
-    nameSpace: `pd:rl:${deploymentTag(app.config)}:`,
+    store: redisFallbackStore(app.redis, `pd:rl:${deploymentTag(app.config)}:`),
   });
   const limits = app.config.rateLimits;
   const make = (
