@@ -16,6 +16,7 @@ import { closeRenderPool, configureRenderPool } from '../../mail/charts/index.js
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
 import { UsageError } from '../cli-error.js';
 import { createDemoKey, readDemoKey } from '../demo-key.js';
+import { listenForStop } from '../stop-signal.js';
 
 interface Roles {
   http: boolean;
@@ -26,32 +27,14 @@ interface Roles {
   seed: boolean;
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      // A second Ctrl-C while shutting down means "now": skip the graceful part. One arriving within a second
-      // is the same Ctrl-C passed on by a wrapper (timeout, a supervisor) and is ignored, as is a second
-      // SIGTERM (a supervisor and our heap-cap parent may both send one): neither may cut the shutdown short.
-      const first = Date.now();
-      process.on('SIGINT', () => {
-        if (Date.now() - first > 1000) process.exit(130);
-      });
-      process.on('SIGTERM', () => {});
-      resolve(sig);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
-
 /**
  * Runs the given roles in this process until SIGINT/SIGTERM: local Redis (when REDIS_URL is unset), the app
  * (migrated), demo seed, HTTP server, worker. Shutdown runs in reverse, so queued clicks and conversions are
  * committed before the database closes and Redis stops last.
  */
 export async function serve(roles: Roles): Promise<void> {
+  // First of all: a stop that arrives while we start up must still find its listener (see stop-signal.ts).
+  const stopped = listenForStop();
   const config = loadConfig();
   if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
     throw new UsageError(
@@ -139,7 +122,7 @@ export async function serve(roles: Roles): Promise<void> {
     await shutdown();
     throw err;
   }
-  const sig = await waitForSignal();
+  const sig = await stopped;
   const parts = [
     server && 'HTTP',
     worker && 'worker',
