@@ -5,6 +5,7 @@ import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
 import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
+import { securePrivateData } from '../infra/private-files.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
 import { type ClickWriter, createClickWriter } from './click-writer.js';
 import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
@@ -50,6 +51,7 @@ export interface CreateAppOptions {
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
+  securePrivateData(config.dataDir, (msg, err) => logger.warn({ err, event: 'data_dir.not_private' }, msg));
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
   const deliveryHandoff = createDeliveryHandoff();

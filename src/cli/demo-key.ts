@@ -2,7 +2,8 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApiKey, hashApiKey } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
-import { liveKeyHashExists } from '../db/repositories/api-keys.js';
+import { liveKeyHashExists, markApiKeyRevoked } from '../db/repositories/api-keys.js';
+import { ensurePrivateDir } from '../infra/private-files.js';
 
 /**
  * The demo admin key is created when the demo data is seeded. Only its hash is in the database, so the key
@@ -12,10 +13,18 @@ import { liveKeyHashExists } from '../db/repositories/api-keys.js';
 export const demoKeyFile = (dataDir: string) => path.join(dataDir, 'demo-api-key.txt');
 
 export async function createDemoKey(deps: Deps, dataDir: string): Promise<string> {
-  const { key } = await createApiKey(deps, { name: 'demo' });
+  // DATA_DIR may not exist yet with PostgreSQL (nothing else needed it); create it before the key exists.
+  ensurePrivateDir(dataDir);
+  const { id, key } = await createApiKey(deps, { name: 'demo' });
   const file = demoKeyFile(dataDir);
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600); // writeFileSync keeps the mode of an existing file
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600); // writeFileSync keeps the mode of an existing file
+  } catch (err) {
+    // A key whose secret was never shown or saved is of use to nobody: revoke it rather than leave it live.
+    await markApiKeyRevoked(deps.db, id, deps.now());
+    throw err;
+  }
   return key;
 }
 

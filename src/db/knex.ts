@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import type { Config } from '../config/index.js';
+import { prepareSqliteFile } from '../infra/private-files.js';
 import { threadedSqliteReaderClient } from './sqlite-reader-client.js';
 import { CachingSqliteClient } from './sqlite-writer-client.js';
 
@@ -78,9 +77,7 @@ const WRITER_PRAGMAS =
   'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;';
 
 export function createDb(database: Config['database']): Knex {
-  if (database.client === 'sqlite' && database.filename !== ':memory:') {
-    mkdirSync(path.dirname(database.filename), { recursive: true });
-  }
+  if (database.client === 'sqlite' && database.filename !== ':memory:') prepareSqliteFile(database.filename);
   return knexFactory(knexConfig(database));
 }
 
