@@ -97,7 +97,14 @@ function load(url: string, secs: number, requests: unknown[]): Promise<Load> {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pd-bench-tracking-'));
-  const config = buildConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: '0', SEED_DEMO: 'false' });
+  // The load generator plays the proxy: its X-Forwarded-For spreads clicks over many addresses (and countries).
+  const config = buildConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    SEED_DEMO: 'false',
+    TRUST_PROXY: '127.0.0.1,::1',
+  });
   const app = await createApp(config, { redis: null, logger: createLogger('warn') });
   const server = await buildServer(app);
   // The baseline: same server, same plugins and hooks, no work.
