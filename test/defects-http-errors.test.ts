@@ -74,7 +74,7 @@ describe('every error in the contract shape (item 3)', () => {
       { ...auth(), 'content-type': 'application/json' },
       '{"__proto__":{"x":1}}',
     );
-    expectContractError(proto, 400);
+    expectContractError(proto, 400, 'invalid_json');
     const empty = await rawRequest(
       ctx.baseUrl,
       'POST',
@@ -82,7 +82,7 @@ describe('every error in the contract shape (item 3)', () => {
       { ...auth(), 'content-type': 'application/json' },
       '',
     );
-    expectContractError(empty, 400);
+    expectContractError(empty, 400, 'empty_body');
   });
 
   it('headers over Node’s limit are 431 and a malformed request line is 400, both in the shape', async () => {

@@ -32,6 +32,13 @@ export function makeErrorHandler(logger: Logger) {
       return reply.status(STATUS[err.kind]).send(body);
     }
     const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply
+        .status(400)
+        .send(
+          errorBody('empty_body', 'the body is empty but says it is JSON; send a JSON document or no content-type'),
+        );
+    }
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && /JSON/i.test(fe.message))) {
       return reply.status(400).send(errorBody('invalid_json', 'the request body is not valid JSON'));
     }
