@@ -37,6 +37,8 @@ export interface TestFireResult {
 export interface TestFireOptions {
   timeoutMs?: number;
   resolve?: ResolveHost;
+  /** Fire an unsaved URL whose host the resolver could not check (the send checks it again at connect). */
+  allowUncheckedHost?: boolean;
 }
 
 /**
@@ -67,7 +69,10 @@ export async function testFirePostback(
       bodyFormat: input.bodyFormat ?? 'none',
       bodyTemplate: input.bodyTemplate ?? '',
     };
-    await checkPostbackShape(deps, shape, opts);
+    await checkPostbackShape(deps, shape, {
+      resolve: opts.resolve,
+      ...(opts.allowUncheckedHost ? { allowUncheckedHost: true } : {}),
+    });
   } else {
     throw new AppError('invalid', 'missing_postback', 'give a postback id or a url to test', 'url');
   }
@@ -86,7 +91,7 @@ export async function testFirePostback(
   const http = createSafeHttpClient({
     allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
     timeoutMs: opts.timeoutMs ?? 10_000,
-    resolve: opts.resolve,
+    resolve: opts.resolve ?? deps.resolveHost,
   });
   const r = await http.send(req).finally(() => http.close());
   if (postbackId !== null) {

@@ -33,7 +33,7 @@ const postbackNotFound: ResponseObject = {
 };
 const refused: ResponseObject = {
   description:
-    'Refused; nothing saved or sent. The code is the first problem found: validation_failed, unknown_field, invalid_id, missing_partner_id, unknown_partner, unknown_campaign; URL: empty, too_long, whitespace, invalid_scheme (http/https only), unknown_macro, replace_me_in_postback, stray_brace, unclosed_brace, empty_macro, double_brace, encoded_macro, macro_in_host, userinfo, macro_in_fragment, invalid_url, postback_host_blocked (resolves to a private address), postback_host_unresolvable; body: body_needs_post, invalid_json.',
+    'Refused; nothing saved or sent. The code is the first problem found: validation_failed, unknown_field, invalid_id, missing_partner_id, unknown_partner, unknown_campaign; URL: empty, too_long, whitespace, invalid_scheme (http/https only), unknown_macro, replace_me_in_postback, stray_brace, unclosed_brace, empty_macro, double_brace, encoded_macro, macro_in_host, userinfo, macro_in_fragment, invalid_url, postback_host_blocked (resolves to a private address), postback_host_unresolvable (the name does not exist); body: body_needs_post, invalid_json. When our DNS resolver fails (timeout, SERVFAIL) the answer is 503 postback_host_unchecked instead: nothing is wrong with the URL, try again.',
   content: json(ref('Error'), error('unknown_macro', 'unknown macro {payout}: did you mean {aff_payout}?', 'url')),
 };
 
