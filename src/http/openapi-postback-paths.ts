@@ -169,6 +169,21 @@ export const postbackPaths: Record<string, PathItem> = {
       responses: { '200': ok('A page of deliveries.', 'DeliveryPage') },
     }),
   },
+  '/api/v1/deliveries/tests': {
+    get: op({
+      operationId: 'listTestFires',
+      summary: 'List test fires',
+      description:
+        "Every test fire (POST /api/v1/postbacks/test and /postbacks/{id}/test, and the chat bot's postback test and guided set-up), newest first, each an Attempt of kind test with its postback_id (null for a URL tested before it was saved). They belong to no delivery and are never retried. A partner key sees its own partner only.",
+      parameters: [
+        q('postback_id', 'One postback.', { type: 'integer', minimum: 1 }),
+        q('partner_id', 'One partner (admin keys).', { type: 'integer', minimum: 1 }),
+        q('before_id', 'Only ids below this one (the next page).', { type: 'integer', minimum: 1 }),
+        q('limit', 'Page size, up to 500.', { type: 'integer', default: 50, minimum: 1, maximum: 500 }),
+      ],
+      responses: { '200': ok('A page of test fires.', 'TestFirePage') },
+    }),
+  },
   '/api/v1/deliveries/{id}': {
     get: op({
       operationId: 'getDelivery',

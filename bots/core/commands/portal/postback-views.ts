@@ -1,4 +1,4 @@
-import { getDelivery, listDeliveries } from '../../../../src/app/list-deliveries.js';
+import { type AttemptView, getDelivery, listDeliveries, listTestFires } from '../../../../src/app/list-deliveries.js';
 import { listPostbacks, type PostbackListItem } from '../../../../src/app/list-postbacks.js';
 import type { TestFireResult } from '../../../../src/app/test-fire-postback.js';
 import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
@@ -79,6 +79,13 @@ export async function testPostback(ctx: CommandContext, arg: string): Promise<Re
   ]);
 }
 
+/** One attempt as a log line: when, the answer (or what failed), how long. */
+function attemptLine(a: AttemptView, tz: string, mark = ''): Line {
+  const result = a.status !== null ? `HTTP ${a.status}` : (a.error_class ?? 'no answer');
+  const detail = a.error_class && a.status !== null ? ` · ${a.error_class}` : '';
+  return [`   ${localStamp(Date.parse(a.at), tz)}${mark} · ${result} · ${a.duration_ms} ms${detail}`];
+}
+
 export async function postbackLog(ctx: CommandContext, arg: string): Promise<Reply> {
   const picked = await pickPostback(ctx, arg, 'log');
   if (typeof picked !== 'number') return picked;
@@ -86,10 +93,18 @@ export async function postbackLog(ctx: CommandContext, arg: string): Promise<Rep
   const actor = { partnerId: partner.id };
   const tz = partner.timezone;
   const { items } = await listDeliveries(ctx.app, actor, { postback_id: String(picked), limit: '10' });
-  if (items.length === 0) return reply([text(`Postback #${picked} has no deliveries yet (times in ${tz}).`)]);
+  // Test fires belong to no delivery, so they are listed apart, each marked as a test.
+  const tests = (await listTestFires(ctx.app, actor, { postback_id: String(picked), limit: '5' })).items;
+  if (items.length === 0 && tests.length === 0) {
+    return reply([text(`Postback #${picked} has no deliveries or test fires yet (times in ${tz}).`)]);
+  }
   const lines: Line[] = [
     [
-      bold(`Postback #${picked}: last ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'}`),
+      bold(
+        items.length === 0
+          ? `Postback #${picked}: no deliveries yet`
+          : `Postback #${picked}: last ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'}`,
+      ),
       ` · times in ${tz}`,
     ],
   ];
@@ -100,12 +115,11 @@ export async function postbackLog(ctx: CommandContext, arg: string): Promise<Rep
       ` · ${d.event} (${d.status}) · ${d.state} · ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`,
     ]);
     // The newest five, read top to bottom in the order they happened (as in trace).
-    for (const a of full.attempts_log.slice(0, 5).reverse()) {
-      const result = a.status !== null ? `HTTP ${a.status}` : (a.error_class ?? 'no answer');
-      lines.push([
-        `   ${localStamp(Date.parse(a.at), tz)} · ${result} · ${a.duration_ms} ms${a.error_class && a.status !== null ? ` · ${a.error_class}` : ''}`,
-      ]);
-    }
+    for (const a of full.attempts_log.slice(0, 5).reverse()) lines.push(attemptLine(a, tz));
+  }
+  if (tests.length > 0) {
+    lines.push([bold(`Test fires (last ${tests.length})`), ' · sample conversion, not retried']);
+    for (const a of [...tests].reverse()) lines.push(attemptLine(a, tz, ' · TEST'));
   }
   return reply([text(...lines)]);
 }
