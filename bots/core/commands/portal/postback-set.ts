@@ -9,6 +9,7 @@ import { type CommandContext, partnerOf } from '../../command.js';
 import { currentFlow, endFlow, type FlowHandler, setFlowStep, startFlow } from '../../conversation-state.js';
 import { bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
 import { testResultBlock } from './postback-views.js';
+import { cmd, cmdText } from './shared.js';
 
 /**
  * The guided postback set-up: URL -> every problem explained -> preview with a sample conversion -> a real
@@ -121,7 +122,9 @@ async function save(ctx: CommandContext): Promise<Reply> {
   const opts = flow?.state['unchecked'] === true ? { allowUncheckedHost: true } : {};
   if (typeof url !== 'string') {
     return reply([
-      text('There is no postback waiting to be saved (set-ups expire after 30 minutes). Start with "postback set".'),
+      text(
+        `There is no postback waiting to be saved (set-ups expire after 30 minutes). Start with ${cmdText(ctx, 'postback set')}.`,
+      ),
     ]);
   }
   const actor = { partnerId: partner.id };
@@ -136,7 +139,7 @@ async function save(ctx: CommandContext): Promise<Reply> {
     text(
       [bold(`Saved postback #${saved.id}`), globals.length === 1 ? ' (it replaces your previous URL)' : ''],
       [code(saved.url)],
-      ['See it with ', code('postback'), ', test it with ', code(`postback test ${saved.id}`), '.'],
+      ['See it with ', cmd(ctx, 'postback'), ', test it with ', cmd(ctx, `postback test ${saved.id}`), '.'],
     ),
   ]);
 }

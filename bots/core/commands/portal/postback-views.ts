@@ -5,6 +5,7 @@ import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
 import { type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp } from '../../format.js';
 import { type Block, bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
+import { cmd, cmdText } from './shared.js';
 
 /** Where a postback applies, in words. */
 function scope(p: PostbackListItem): string {
@@ -21,7 +22,7 @@ export async function showPostbacks(ctx: CommandContext): Promise<Reply> {
     return reply([
       text('You have no postback yet, so your tracker hears nothing about conversions.', [
         'Set one up: ',
-        code('postback set'),
+        cmd(ctx, 'postback set'),
         ' (we check it, show a preview and test it before saving).',
       ]),
     ]);
@@ -33,7 +34,7 @@ export async function showPostbacks(ctx: CommandContext): Promise<Reply> {
     lines.push(['   ', code(p.url)]);
     lines.push(['   preview: ', code(p.preview_url)]);
   }
-  lines.push(['Test one: ', code('postback test ID'), ' · deliveries: ', code('postback log ID')]);
+  lines.push(['Test one: ', cmd(ctx, 'postback test ID'), ' · deliveries: ', cmd(ctx, 'postback log ID')]);
   return reply([text(...lines)]);
 }
 
@@ -45,12 +46,16 @@ async function pickPostback(ctx: CommandContext, arg: string, verb: string): Pro
     // Someone else's postback id reads exactly like an unknown one.
     const id = Number(arg.replace(/^#/, ''));
     if (items.some((p) => p.id === id)) return id;
-    return reply([text(`Postback ${arg.slice(0, 20)} not found; "postback" lists yours.`)]);
+    return reply([text(`Postback ${arg.slice(0, 20)} not found; ${cmdText(ctx, 'postback')} lists yours.`)]);
   }
   if (items.length === 1) return items[0]!.id;
-  if (items.length === 0) return reply([text('You have no postback yet; set one up with "postback set".')]);
+  if (items.length === 0) {
+    return reply([text(`You have no postback yet; set one up with ${cmdText(ctx, 'postback set')}.`)]);
+  }
   return reply([
-    text(`You have ${items.length} postbacks; which one? ${items.map((p) => `postback ${verb} ${p.id}`).join(' · ')}`),
+    text(
+      `You have ${items.length} postbacks; which one? ${items.map((p) => cmdText(ctx, `postback ${verb} ${p.id}`)).join(' · ')}`,
+    ),
   ]);
 }
 

@@ -2,7 +2,7 @@ import type { Command } from '../../command.js';
 import { reply, text } from '../../reply.js';
 import { postbackFlowAction, startPostbackSet } from './postback-set.js';
 import { postbackLog, showPostbacks, testPostback } from './postback-views.js';
-import { orExplain } from './shared.js';
+import { cmdText, orExplain } from './shared.js';
 
 const usage = 'postback [set [URL] | test [ID] | log [ID]]';
 
@@ -28,7 +28,7 @@ export const postbackCommand: Command = {
         case 'log':
           return postbackLog(ctx, arg);
         default:
-          return reply([text(`"postback ${sub.slice(0, 20)}" is not a postback command; use ${usage}`)]);
+          return reply([text(`"postback ${sub.slice(0, 20)}" is not a postback command; use ${cmdText(ctx, usage)}`)]);
       }
     }),
   onAction: (ctx, action) => orExplain(usage, () => postbackFlowAction(ctx, action)),
