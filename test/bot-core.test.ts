@@ -312,11 +312,11 @@ describe.each(DB_FLAVORS)('bot core on %s', (flavor) => {
     expect(said(await core.handleText(user, 'USDT TRC20'))).toMatch(/^I answer commands/);
   });
 
-  it('digest settings are stored', async () => {
+  it('digest settings are stored, and the answer names the weekday, the hour and the zone', async () => {
     const user = await linked(partnerA);
     expect(said(await core.handleText(user, '/digest'))).toMatch(/^Digest e-mails are off/);
     expect(said(await core.handleText(user, '/digest weekly 9'))).toContain(
-      'Saved. Digest: weekly at 09:00 Europe/Berlin',
+      'Saved. Digest: weekly, every Monday at 09:00 (Europe/Berlin), to',
     );
     expect(said(await core.handleText(user, '/digest hourly'))).toMatch(/^Frequency must be daily, weekly or off/);
     const row = await app.db('digest_subscriptions').where({ partner_id: partnerA }).first();
