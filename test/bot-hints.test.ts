@@ -40,9 +40,11 @@ describe('command hints are tappable on Telegram (/command), plain words elsewhe
     expect(html(await core.handleText(tg, '/campaign'))).toContain('Send /campaign ID; /campaigns lists yours.');
     expect(html(await core.handleText(tg, '/trace'))).toContain('Send the click id from your tracker: /trace CLICKID');
     expect(html(await core.handleText(tg, `/campaign ${campaignId}`))).toContain(`: send /deeplink ${campaignId} URL`);
+    expect(html(await core.handleText(tg, '/report 7d by colour'))).toContain('Usage: /report [period] [by DIM]');
     // The console keeps the words as today.
     const con = html(await core.handleText(term, 'postback'));
     expect(con).toContain('Set one up: <code>postback set</code>');
+    expect(html(await core.handleText(term, 'report 7d by colour'))).toContain('Usage: <code>report [period] [by DIM]');
     expect(html(await core.handleText(term, 'campaign'))).toContain(
       'Send &quot;campaign ID&quot;; &quot;campaigns&quot; lists yours.',
     );

@@ -15,7 +15,7 @@ export const campaignCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const id = args.trim().replace(/^#/, '');
       if (id === '') {

@@ -53,9 +53,9 @@ export const campaignsCommand: Command = {
   summary: 'your campaigns and what they pay (search with a word)',
   usage,
   needsPartner: true,
-  run: (ctx, args) => orExplain(usage, () => page(ctx, args.trim(), 1)),
+  run: (ctx, args) => orExplain(ctx, usage, () => page(ctx, args.trim(), 1)),
   onAction: (ctx, action) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       // campaigns:page:N:search (search may contain ':').
       const [, , n, ...rest] = action.split(':');
       return page(ctx, rest.join(':'), pageOf(n));

@@ -21,7 +21,7 @@ export const deeplinkCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const [id = '', rawUrl = ''] = args.trim().split(/\s+/);
       if (id === '' || rawUrl === '') {

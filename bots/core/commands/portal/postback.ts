@@ -14,7 +14,7 @@ export const postbackCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const [sub = '', ...rest] = args.trim().split(/\s+/);
       const arg = rest.join(' ');
       switch (sub.toLowerCase()) {
@@ -31,5 +31,5 @@ export const postbackCommand: Command = {
           return reply([text(`"postback ${sub.slice(0, 20)}" is not a postback command; use ${cmdText(ctx, usage)}`)]);
       }
     }),
-  onAction: (ctx, action) => orExplain(usage, () => postbackFlowAction(ctx, action)),
+  onAction: (ctx, action) => orExplain(ctx, usage, () => postbackFlowAction(ctx, action)),
 };

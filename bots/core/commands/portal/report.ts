@@ -150,6 +150,6 @@ export const reportCommand: Command = {
   summary: 'a report table with a chart and CSV export',
   usage,
   needsPartner: true,
-  run: (ctx, args) => orExplain(usage, () => show(ctx, args)),
-  onAction: (ctx, action) => orExplain(usage, () => csv(ctx, action)),
+  run: (ctx, args) => orExplain(ctx, usage, () => show(ctx, args)),
+  onAction: (ctx, action) => orExplain(ctx, usage, () => csv(ctx, action)),
 };

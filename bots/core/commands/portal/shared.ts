@@ -6,12 +6,16 @@ import { type Button, code, type Inline, type Reply, reply, text } from '../../r
  * What the partner typed was wrong, or names something they cannot see: the error's own message (it says
  * what to do) and the command's syntax. Anything else is a fault for the dispatcher to log and apologise for.
  */
-export async function orExplain(usage: string, fn: () => Promise<Reply | Reply[]>): Promise<Reply | Reply[]> {
+export async function orExplain(
+  ctx: Pick<CommandContext, 'user'>,
+  usage: string,
+  fn: () => Promise<Reply | Reply[]>,
+): Promise<Reply | Reply[]> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof AppError && (err.kind === 'invalid' || err.kind === 'not_found')) {
-      return reply([text(err.message, ['Usage: ', code(usage)])]);
+      return reply([text(err.message, ['Usage: ', cmd(ctx, usage)])]);
     }
     throw err;
   }

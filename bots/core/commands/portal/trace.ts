@@ -13,7 +13,7 @@ export const traceCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const id = args.trim();
       if (id === '') return reply([text(`Send the click id from your tracker: ${cmdText(ctx, 'trace CLICKID')}`)]);
