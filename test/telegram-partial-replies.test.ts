@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotCore } from '../bots/core/bot-core.js';
+import { PART_LOST_HTML } from '../bots/telegram/send.js';
 import { FRIENDLY_ERROR, type RunningTelegramBot, startTelegramBot } from '../bots/telegram/telegram-bot.js';
 import { issueLinkCode } from '../src/app/issue-link-code.js';
 import { type FakeTelegram, startFakeTelegram } from './helpers/fake-telegram.js';
@@ -49,6 +50,26 @@ describe('a part Telegram refuses never sinks the whole answer (stand-in core, s
     } finally {
       undoPhoto();
       undoDoc();
+    }
+  });
+
+  it('a part lost even as a message still hands its buttons on, under a short note', async () => {
+    const undoDoc = fake.refuse('sendDocument', 'Bad Request: file must be non-empty');
+    const undoMsg = fake.refuse('sendMessage', 'Bad Request: message is too long', (p) =>
+      String(p['text']).includes('report-7d.csv'),
+    );
+    try {
+      const before = messagesTo(fake, 6161).length;
+      fake.pushUpdate(textUpdate('/report', user));
+      await fake.waitFor(() =>
+        messagesTo(fake, 6161).some((c, i) => i >= before && c.params['text'] === PART_LOST_HTML),
+      );
+      const last = messagesTo(fake, 6161).at(-1);
+      expect(last?.params['text']).toBe(PART_LOST_HTML);
+      expect(last?.params['reply_markup']?.inline_keyboard?.[0]?.[0]?.text).toBe('Export CSV');
+    } finally {
+      undoDoc();
+      undoMsg();
     }
   });
 });
