@@ -9,6 +9,7 @@ import { plainLine, type Reply, reply, text } from '../bots/core/reply.js';
 import { type App, createApp } from '../src/app/create-app.js';
 import { getBalance } from '../src/app/get-balance.js';
 import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { LINK_GLOBAL_MAX_FAILURES_PER_MINUTE } from '../src/app/link-chat.js';
 import { recordPayment } from '../src/app/record-payment.js';
 import { buildConfig } from '../src/config/index.js';
 import { appendLedgerEntries } from '../src/db/repositories/ledger.js';
@@ -123,16 +124,36 @@ describe.each(DB_FLAVORS)('bot core on %s', (flavor) => {
     );
   });
 
-  it('limits guessing: after 5 wrong codes even a valid one waits, then works', async () => {
+  it('limits guessing, not the owner: after 5 wrong codes a wrong one says only "too many", a fresh valid one links', async () => {
     const user = tgUser();
     for (let i = 0; i < 5; i++) {
       expect(said(await core.handleText(user, '/link ZZZZZZZZ'))).toMatch(/not valid/);
       clock += 60_000;
     }
+    // Locked out: a wrong, malformed or used code gets no detail (nothing a guesser could learn from).
+    expect(said(await core.handleText(user, '/link ZZZZZZZY'))).toMatch(/^Too many attempts, try again in 11 minutes/);
+    expect(said(await core.handleText(user, '/link 12'))).toMatch(/^Too many attempts/);
     const { code } = await issueLinkCode(app, partnerA);
-    expect(said(await core.handleText(user, `/link ${code}`))).toMatch(/^Too many attempts, try again in 10 minutes/);
-    clock += 11 * 60_000;
-    expect(said(await core.handleText(user, `/link ${code}`))).toMatch(/^Linked/);
+    expect(said(await core.handleText(user, `/link ${code}`))).toMatch(
+      /^Linked: this chat now belongs to partner Alpha/,
+    );
+    // Linking clears the count: the next mistake gets the usual explanation.
+    expect(said(await core.handleText(user, '/link ZZZZZZZZ'))).toMatch(/not valid/);
+  });
+
+  it('a global limit per minute stops many users guessing together; it lifts after the minute', async () => {
+    await app.db('link_attempts').delete(); // earlier tests' failures at the same pinned time
+    const many = Array.from({ length: LINK_GLOBAL_MAX_FAILURES_PER_MINUTE }, () => tgUser());
+    for (const u of many) expect(said(await core.handleText(u, '/link ZZZZZZZZ'))).toMatch(/not valid/);
+    const { code } = await issueLinkCode(app, partnerB);
+    const fresh = tgUser();
+    expect(said(await core.handleText(fresh, '/link ZZZZZZZX'))).toMatch(/^Too many wrong link codes .* in a minute/);
+    expect(said(await core.handleText(fresh, `/link ${code}`))).toMatch(/^Too many wrong link codes/);
+    clock += 61_000;
+    expect(said(await core.handleText(fresh, `/link ${code}`))).toMatch(
+      /^Linked: this chat now belongs to partner Beta/,
+    );
+    await app.db('link_attempts').delete(); // later tests run at the same pinned time
   });
 
   it('re-linking with a code of another partner replaces the link', async () => {
@@ -291,11 +312,11 @@ describe.each(DB_FLAVORS)('bot core on %s', (flavor) => {
     expect(said(await core.handleText(user, 'USDT TRC20'))).toMatch(/^I answer commands/);
   });
 
-  it('digest settings are stored', async () => {
+  it('digest settings are stored, and the answer names the weekday, the hour and the zone', async () => {
     const user = await linked(partnerA);
     expect(said(await core.handleText(user, '/digest'))).toMatch(/^Digest e-mails are off/);
     expect(said(await core.handleText(user, '/digest weekly 9'))).toContain(
-      'Saved. Digest: weekly at 09:00 Europe/Berlin',
+      'Saved. Digest: weekly, every Monday at 09:00 (Europe/Berlin), to',
     );
     expect(said(await core.handleText(user, '/digest hourly'))).toMatch(/^Frequency must be daily, weekly or off/);
     const row = await app.db('digest_subscriptions').where({ partner_id: partnerA }).first();

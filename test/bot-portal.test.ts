@@ -12,12 +12,13 @@ import { randomPrefix } from './helpers/relay-fixtures.js';
 import { addClick } from './helpers/report-facts.js';
 
 /** The real renderer, unless a test switches it to failing: a chart failure must never cost the table. */
-const chart = vi.hoisted(() => ({ fail: false }));
+const chart = vi.hoisted(() => ({ fail: false, last: undefined as unknown }));
 vi.mock('../src/mail/charts/index.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/mail/charts/index.js')>();
   return {
     ...real,
     renderChart: async (spec: Parameters<typeof real.renderChart>[0]) => {
+      chart.last = spec;
       if (chart.fail) throw new Error('renderer down');
       return real.renderChart(spec);
     },
@@ -140,6 +141,36 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
     } finally {
       chart.fail = false;
     }
+  });
+
+  it('report: today is drawn as in progress, hours still to come are left out; a past period has no such mark', async () => {
+    type Spec = { categories: string[]; partial?: { index: number; label: string } };
+    const d = await makePartner(ctx.app.db, { name: 'Dora Days' });
+    const camp = await makeCampaign(ctx.app.db, { name: 'Dora Camp' });
+    await grantAccess(ctx.app.db, d, camp);
+    const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    await addClick(ctx.app.db, { partnerId: d, campaignId: camp, country: 'DE', at: midnight - 12 * 3_600_000 });
+    await addClick(ctx.app.db, {
+      partnerId: d,
+      campaignId: camp,
+      country: 'DE',
+      at: Math.max(midnight, Date.now() - 60_000),
+    });
+    const last = async (args: string) => {
+      chart.last = undefined;
+      await cmd('report').run(chat(d, 'Dora', 'UTC'), args);
+      return chart.last as Spec;
+    };
+    const days = await last('30d');
+    expect(days.categories).toHaveLength(30);
+    expect(days.partial).toEqual({ index: 29, label: 'today so far' });
+    const hours = await last('today by hour');
+    expect(hours.partial).toEqual({ index: hours.categories.length - 1, label: 'this hour so far' });
+    // One category per hour from midnight up to and including the current one; none for hours to come.
+    expect(hours.categories).toHaveLength(new Date().getUTCHours() + 1);
+    const past = await last('yesterday by hour');
+    expect(past.categories).toHaveLength(24);
+    expect(past.partial).toBeUndefined();
   });
 
   it("report: partner B never sees A's figures", async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBotCore } from '../bots/core/bot-core.js';
 import { getBalance } from '../src/app/get-balance.js';
+import { issueLinkCode } from '../src/app/issue-link-code.js';
 import { type SeedSummary, seedDemo } from '../src/app/seed-demo.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 
@@ -62,6 +64,19 @@ describe.each(DB_FLAVORS)('demo seed on %s', (flavor) => {
     const balance = await getBalance(ctx.app, paid.partner_id);
     expect(balance.available).toBeGreaterThan(0);
     expect(balance.paid).toBeGreaterThan(0);
+  });
+
+  it("every demo payment names the method it went to, in the bot's payments table too", async () => {
+    expect(await ctx.app.db('payments').whereNull('method_id')).toEqual([]);
+    const paid = await ctx.app.db('payments').where({ status: 'paid' }).first();
+    const user = { platform: 'console' as const, userId: 'seed-pay', chatId: 'seed-pay' };
+    const core = createBotCore(ctx.app);
+    await core.handleText(user, `link ${(await issueLinkCode(ctx.app, paid.partner_id)).code}`);
+    const [answer] = await core.handleText(user, 'payments');
+    const table = answer?.blocks.find((b) => b.kind === 'table');
+    const methods = table?.kind === 'table' ? table.rows.map((r) => r[3]) : [];
+    expect(methods.length).toBeGreaterThan(0);
+    expect(methods).not.toContain('–');
   });
 
   it('serves the seeded data through the admin API', async () => {

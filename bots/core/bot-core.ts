@@ -116,10 +116,11 @@ export function createBotCore(app: App, opts: BotCoreOptions = {}): BotCore {
       await endFlow(ctx);
       return say('Cancelled. Nothing was changed.');
     }
-    // Plain text answers the open step, unless it starts with a command name: on the console and in Slack
-    // DMs commands have no slash, and a partner who types "balance" mid-flow means the command (the flow
-    // stays open for the next answer). No step expects a command name as its answer.
-    if (flow && !parsed.slash && !byName.has(parsed.name)) {
+    // Plain text answers the open step. Only a slash command, or a command word standing alone ("balance"
+    // on the console or in a Slack DM, where commands have no slash), runs a command mid-flow (the flow
+    // stays open for the next answer). An answer that merely begins with a command word is still an answer:
+    // "Link Digital GmbH" is an account holder's name, not /link.
+    if (flow && !parsed.slash && !(parsed.args === '' && byName.has(parsed.name))) {
       const handler = flows[flow.flow];
       if (handler) {
         return guarded(user, `flow:${flow.flow}`, () => handler.onText({ ...ctx, conversation: flow }, raw.trim()));

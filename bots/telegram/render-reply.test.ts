@@ -43,4 +43,19 @@ describe('planReply', () => {
     expect(planned).toHaveLength(1);
     expect(planned[0]?.keyboard).toEqual({ inline_keyboard: [[{ text: 'Go', url: 'https://x.test' }]] });
   });
+
+  it('every picture and file carries the message sent in its place when Telegram refuses it', () => {
+    const planned = planReply(
+      reply([
+        { kind: 'image_url', url: 'https://cdn.a.example/b.png?x=1&y=2', alt: 'Big <banner>', caption: [['300x250']] },
+        { kind: 'image', png, alt: 'chart' },
+        { kind: 'file', filename: 'r.csv', mime: 'text/csv', data: png },
+      ]),
+    );
+    expect(planned.map((o) => (o.kind === 'message' ? '' : o.fallbackHtml))).toEqual([
+      '300x250\nPicture: <a href="https://cdn.a.example/b.png?x=1&amp;y=2">Big &lt;banner&gt;</a>',
+      '<i>(the picture &quot;chart&quot; could not be shown)</i>',
+      '<i>(the file r.csv could not be sent)</i>',
+    ]);
+  });
 });

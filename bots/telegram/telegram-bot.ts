@@ -5,7 +5,7 @@ import { attachTelegramWebhook } from '../../src/http/routes/telegram-webhook.js
 import type { ChatUser, Command } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import { planReply } from './render-reply.js';
-import { DEFAULT_RETRY, type RetryPolicy, sendOutgoing, withRetry } from './send.js';
+import { DEFAULT_RETRY, type RetryPolicy, sendPlanned, withRetry } from './send.js';
 
 /** The part of the bot core this adapter uses (bots/core/bot-core.ts builds it). */
 export interface ChatCore {
@@ -66,20 +66,24 @@ export async function startTelegramBot(
   };
 
   const answer = async (user: ChatUser, update: number, produce: () => Promise<Reply[]>) => {
+    let replies: Reply[];
     try {
-      const replies = await produce();
-      for (const r of replies) {
-        const planned = planReply(r, (button, reason) =>
-          log.error({ event: 'telegram.button_dropped', action: 'action' in button ? button.action : '' }, reason),
-        );
-        for (const o of planned) await sendOutgoing(telegram, user.chatId, o, retry, log);
-      }
+      replies = await produce();
     } catch (err) {
       // Whatever broke, the partner gets a plain apology, never a stack trace; the log gets the details.
       log.error({ err, event: 'telegram.update_failed', update, chatId: user.chatId }, 'telegram update failed');
       await withRetry(() => telegram.sendMessage(user.chatId, FRIENDLY_ERROR), retry, log, 'sendMessage').catch((e) =>
         log.error({ err: e, event: 'telegram.send_failed', chatId: user.chatId }, 'could not send apology'),
       );
+      return;
+    }
+    // The answer exists: a part Telegram refuses is replaced or skipped (sendPlanned), never the whole answer
+    // swapped for an apology after half of it arrived.
+    for (const r of replies) {
+      const planned = planReply(r, (button, reason) =>
+        log.error({ event: 'telegram.button_dropped', action: 'action' in button ? button.action : '' }, reason),
+      );
+      await sendPlanned(telegram, user.chatId, planned, retry, log);
     }
   };
 

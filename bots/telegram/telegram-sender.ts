@@ -17,17 +17,23 @@ export function createTelegramSender(app: App): ChatSender {
   return {
     platform: 'telegram',
     async send(chatId: string, r: Reply) {
-      try {
-        for (const o of planReply(r))
+      for (const o of planReply(r)) {
+        try {
           await sendOutgoing(telegram, chatId, o, { maxRetries: 0, maxRetryAfterSec: 0 }, log);
-      } catch (err) {
-        if (!(err instanceof TelegramError)) throw err;
-        if (err.code === 429) throw new ChatRateLimitedError((err.parameters?.retry_after ?? 1) * 1000);
-        // 403: the user blocked the bot or left the group; 400 "chat not found": the chat is gone.
-        if (err.code === 403 || (err.code === 400 && /chat not found/i.test(err.description))) {
-          throw new ChatUnreachableError(`telegram chat ${chatId}: ${err.description}`);
+        } catch (err) {
+          if (!(err instanceof TelegramError)) throw err;
+          if (err.code === 429) throw new ChatRateLimitedError((err.parameters?.retry_after ?? 1) * 1000);
+          // 403: the user blocked the bot or left the group; 400 "chat not found": the chat is gone.
+          if (err.code === 403 || (err.code === 400 && /chat not found/i.test(err.description))) {
+            throw new ChatUnreachableError(`telegram chat ${chatId}: ${err.description}`);
+          }
+          // Any other refusal is about this part only: asking again would not help, and the rest of the
+          // notification is still worth having.
+          log.error(
+            { err, event: 'telegram.part_lost', kind: o.kind, chatId },
+            'could not send part of a notification',
+          );
         }
-        throw err;
       }
     },
   };

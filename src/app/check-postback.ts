@@ -10,6 +10,23 @@ export interface PostbackShapeInput {
   bodyTemplate: string;
 }
 
+export interface PostbackCheckOptions {
+  resolve?: ResolveHost;
+  /**
+   * When the resolver itself failed (timeout, SERVFAIL, no DNS server), go on instead of refusing: every
+   * send resolves and checks the address again at connect time, so a partner who confirms may save.
+   */
+  allowUncheckedHost?: boolean;
+}
+
+/** Answers meaning "this name does not exist" (NXDOMAIN or no address records), as opposed to "DNS failed". */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA', 'EAI_NODATA', 'ENONAME', 'NXDOMAIN']);
+
+export interface PostbackCheck {
+  /** Set when the host could not be checked right now; says why (EAI_AGAIN ...). */
+  hostUnchecked: string | null;
+}
+
 /**
  * The save-time checks of a postback (also run before a test fire of an unsaved URL): template syntax, known
  * macros, http/https, length, body, and that the host resolves to public addresses only. Throws AppError
@@ -18,8 +35,8 @@ export interface PostbackShapeInput {
 export async function checkPostbackShape(
   deps: Deps,
   p: PostbackShapeInput,
-  opts: { resolve?: ResolveHost } = {},
-): Promise<void> {
+  opts: PostbackCheckOptions = {},
+): Promise<PostbackCheck> {
   const check = checkPostbackTemplate(p.url);
   if (!check.ok) {
     const first = check.problems[0]!;
@@ -43,7 +60,7 @@ export async function checkPostbackShape(
   try {
     await resolveAllowedAddresses(check.host, {
       allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
-      resolve: opts.resolve,
+      resolve: opts.resolve ?? deps.resolveHost,
       timeoutMs: 5_000,
     });
   } catch (err) {
@@ -54,11 +71,23 @@ export async function checkPostbackShape(
     if (e.code === 'ERR_POSTBACK_INVALID_HOST') {
       throw new AppError('invalid', 'invalid_url', `the postback host is not valid: ${e.message}`, 'url');
     }
+    if (e.code !== undefined && NO_SUCH_NAME.has(e.code)) {
+      throw new AppError(
+        'invalid',
+        'postback_host_unresolvable',
+        `the host ${check.host} does not exist (${e.code}); check its spelling`,
+        'url',
+      );
+    }
+    // The resolver failed (EAI_AGAIN, a timeout, SERVFAIL ...): that says nothing about the partner's host.
+    const why = e.code ?? 'DNS error';
+    if (opts.allowUncheckedHost) return { hostUnchecked: why };
     throw new AppError(
-      'invalid',
-      'postback_host_unresolvable',
-      `the host ${check.host} does not resolve (${e.code ?? 'DNS error'}); check its spelling`,
+      'unavailable',
+      'postback_host_unchecked',
+      `could not check the host ${check.host} right now (${why}: our DNS resolver did not answer); try again in a minute`,
       'url',
     );
   }
+  return { hostUnchecked: null };
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../infra/logger.js';
+import type { ResolveHost } from '../outbound/safe-http.js';
 import type { DeliveryHandoff } from './delivery-handoff.js';
 
 /** What every use case may use. Built once by the composition root (src/app/create-app.ts); tests build their own. */
@@ -15,6 +16,11 @@ export interface Deps {
   logger: Logger;
   /** Epoch milliseconds; injectable so tests can pin "now". */
   now: () => number;
+  /**
+   * Replaces DNS for the postback checks and test fires of this app (absent: the system resolver). Tests set
+   * it to play a name that does not exist or a resolver that is down, without real DNS.
+   */
+  resolveHost?: ResolveHost;
   /** Where a relay running in this process takes freshly committed deliveries (absent: none does). */
   deliveryHandoff?: DeliveryHandoff;
 }

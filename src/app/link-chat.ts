@@ -2,6 +2,7 @@ import {
   type ChatIdentityKey,
   claimLinkCode,
   clearLinkAttempts,
+  countLinkAttemptsSince,
   deleteChatIdentity,
   findLinkCode,
   findLinkedIdentity,
@@ -26,40 +27,60 @@ export interface LinkResult {
   previousPartnerId: number | null;
 }
 
-/** Wrong codes a chat user may send per window before linking is refused for a while. */
+/** Wrong codes a chat user may send per window before their wrong codes get no detail for a while. */
 export const LINK_MAX_FAILURES = 5;
 export const LINK_WINDOW_MS = 15 * 60_000;
+/**
+ * Wrong codes all chat users together may send per minute before no code is checked for anyone until the
+ * minute has passed: many accounts guessing at once each stay under the per-user limit, this bounds them all.
+ * With 40-bit codes, 60 guesses a minute find one of 1,000 live codes about once in 35 years.
+ */
+export const LINK_GLOBAL_MAX_FAILURES_PER_MINUTE = 60;
+const MINUTE_MS = 60_000;
 
 const EXAMPLE = 'like 7K2M9QXD';
 
 const fail = (code: string, message: string) => new AppError('invalid', code, message, 'code');
 
+const lockedOut = (minutes: number) =>
+  new AppError(
+    'rate_limited',
+    'link_rate_limited',
+    `too many attempts, try again in ${minutes} minute${minutes === 1 ? '' : 's'} (or ask your manager for a fresh code)`,
+    'code',
+  );
+
 /**
  * Redeems a link code for a chat user. Every failure (unknown, used, expired, malformed) counts towards the
- * guess limit, and the counter lives in the database, so restarting the bot does not reset it.
+ * guess limits, which live in the database, so restarting the bot does not reset them. The per-user limit
+ * stops guessing, not the owner: once over it, a wrong code only says "too many attempts" (nothing about why
+ * it failed), but a valid code the manager just issued still links. What bounds guessing is then the global
+ * limit: past LINK_GLOBAL_MAX_FAILURES_PER_MINUTE wrong codes a minute, no code is checked for anyone.
  */
 export async function linkChat(deps: Deps, user: ChatIdentityInput, rawCode: string): Promise<LinkResult> {
   const now = deps.now();
   const since = now - LINK_WINDOW_MS;
-  const failures = await recentLinkAttempts(deps.db, user, since);
-  if (failures.length >= LINK_MAX_FAILURES) {
-    // Allowed again once the oldest failure in the window ages out.
-    const oldest = failures[failures.length - LINK_MAX_FAILURES] ?? now;
-    const minutes = Math.max(1, Math.ceil((oldest + LINK_WINDOW_MS - now) / 60_000));
+  if ((await countLinkAttemptsSince(deps.db, now - MINUTE_MS)) >= LINK_GLOBAL_MAX_FAILURES_PER_MINUTE) {
     throw new AppError(
       'rate_limited',
-      'link_rate_limited',
-      `too many attempts, try again in ${minutes} minute${minutes === 1 ? '' : 's'} (or ask your manager for a fresh code)`,
+      'link_busy',
+      'too many wrong link codes are being tried right now; send your code again in a minute',
       'code',
     );
   }
+  const failures = await recentLinkAttempts(deps.db, user, since);
+  const locked = failures.length >= LINK_MAX_FAILURES;
   const left = LINK_MAX_FAILURES - failures.length - 1;
   const attemptsLeft = left > 0 ? ` (${left} attempt${left === 1 ? '' : 's'} left)` : '';
   const failed = async (err: AppError): Promise<never> => {
     await recordLinkAttempt(deps.db, user, now);
     // Attempts older than the window no longer count; drop them so the table stays small.
     await clearLinkAttempts(deps.db, user, since);
-    throw err;
+    if (!locked) throw err;
+    // Allowed again once the failure that made it LINK_MAX_FAILURES in the window ages out (this one counts).
+    const all = [...failures, now];
+    const oldest = all[all.length - LINK_MAX_FAILURES] ?? now;
+    throw lockedOut(Math.max(1, Math.ceil((oldest + LINK_WINDOW_MS - now) / 60_000)));
   };
 
   const trimmed = rawCode.trim();

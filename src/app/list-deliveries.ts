@@ -1,4 +1,9 @@
-import { findDeliveryRow, listAttemptRows, listDeliveryRows } from '../db/repositories/delivery-log.js';
+import {
+  findDeliveryRow,
+  listAttemptRows,
+  listDeliveryRows,
+  listTestFireRows,
+} from '../db/repositories/delivery-log.js';
 import { AppError } from '../domain/errors.js';
 import { isoTime } from './admin-input.js';
 import { type Deps, readerOf } from './deps.js';
@@ -23,6 +28,7 @@ export interface DeliveryView {
 
 export interface AttemptView {
   id: number;
+  /** 'delivery', or 'test' for a test fire (sent once on request, never retried, part of no delivery). */
   kind: string;
   at: string;
   url: string;
@@ -101,6 +107,35 @@ export async function listDeliveries(
     { limit, beforeId: num(q['before_id'], 'before_id') },
   );
   const items = rows.map(toView);
+  return { items, next_before_id: items.length === limit ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+/** A test fire as the API lists it: an attempt (kind 'test') and the postback it tried, null for an unsaved URL. */
+export interface TestFireView extends AttemptView {
+  postback_id: number | null;
+  partner_id: number | null;
+}
+
+/** Test fires, newest first; page with before_id. Partners see only their own. */
+export async function listTestFires(
+  deps: Deps,
+  actor: Actor,
+  q: Record<string, unknown> = {},
+): Promise<{ items: TestFireView[]; next_before_id: number | null }> {
+  const limit = Math.min(num(q['limit'], 'limit') ?? 50, 500);
+  const rows = await listTestFireRows(
+    readerOf(deps),
+    {
+      partnerId: actor.partnerId ?? num(q['partner_id'], 'partner_id'),
+      postbackId: num(q['postback_id'], 'postback_id'),
+    },
+    { limit, beforeId: num(q['before_id'], 'before_id') },
+  );
+  const items = rows.map((r) => ({
+    ...toAttemptView(r),
+    postback_id: r['postback_id'] == null ? null : Number(r['postback_id']),
+    partner_id: r['partner_id'] == null ? null : Number(r['partner_id']),
+  }));
   return { items, next_before_id: items.length === limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 

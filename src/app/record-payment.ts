@@ -1,3 +1,4 @@
+import { findDefaultPaymentMethod } from '../db/repositories/account-queries.js';
 import { appendLedgerEntries, insertPayment } from '../db/repositories/ledger.js';
 import { findPartnerById } from '../db/repositories/partners.js';
 import { invalid, notFound } from '../domain/errors.js';
@@ -15,6 +16,7 @@ export interface RecordPaymentInput {
   /** Defaults to the partner's currency. */
   currency?: string;
   status: PaymentStatus;
+  /** The payment method it went to; omitted: the partner's default method now (null: none recorded). */
   methodId?: number | null;
   reference?: string;
   periodFrom?: number | null;
@@ -42,9 +44,15 @@ export async function recordPayment(deps: Deps, input: RecordPaymentInput): Prom
     const currency = input.currency ? parseCurrency(input.currency) : String(partner.currency);
     const createdAt = input.createdAt ?? deps.now();
     const paidAt = input.status === 'paid' ? (input.paidAt ?? createdAt) : null;
+    // Without a method a payment reads "–" in every list, though the money did go somewhere: to the method
+    // the partner had set when it was paid.
+    const methodId =
+      input.methodId !== undefined
+        ? input.methodId
+        : ((await findDefaultPaymentMethod(trx, input.partnerId))?.id ?? null);
     const paymentId = await insertPayment(trx, {
       partner_id: input.partnerId,
-      method_id: input.methodId ?? null,
+      method_id: methodId,
       amount: input.amount,
       currency,
       status: input.status,

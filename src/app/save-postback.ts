@@ -27,6 +27,8 @@ import {
 export interface SavePostbackOptions {
   /** Replaces DNS in the host check (tests). */
   resolve?: ResolveHost;
+  /** The partner confirmed saving although the resolver could not check the host (see checkPostbackShape). */
+  allowUncheckedHost?: boolean;
 }
 
 /**

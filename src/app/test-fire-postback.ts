@@ -37,12 +37,14 @@ export interface TestFireResult {
 export interface TestFireOptions {
   timeoutMs?: number;
   resolve?: ResolveHost;
+  /** Fire an unsaved URL whose host the resolver could not check (the send checks it again at connect). */
+  allowUncheckedHost?: boolean;
 }
 
 /**
- * Sends a postback once, now, through the same SSRF-safe client and checks as real deliveries. A test of a
- * saved postback is logged as an attempt of kind 'test' (no delivery), so `postback log` shows it too;
- * nothing is retried and no delivery state changes.
+ * Sends a postback once, now, through the same SSRF-safe client and checks as real deliveries. Each test is
+ * logged as an attempt of kind 'test' (no delivery; no postback for an unsaved URL), so `postback log` and
+ * the API's delivery log show it, marked as a test; nothing is retried and no delivery state changes.
  */
 export async function testFirePostback(
   deps: Deps,
@@ -67,7 +69,10 @@ export async function testFirePostback(
       bodyFormat: input.bodyFormat ?? 'none',
       bodyTemplate: input.bodyTemplate ?? '',
     };
-    await checkPostbackShape(deps, shape, opts);
+    await checkPostbackShape(deps, shape, {
+      resolve: opts.resolve,
+      ...(opts.allowUncheckedHost ? { allowUncheckedHost: true } : {}),
+    });
   } else {
     throw new AppError('invalid', 'missing_postback', 'give a postback id or a url to test', 'url');
   }
@@ -86,27 +91,27 @@ export async function testFirePostback(
   const http = createSafeHttpClient({
     allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
     timeoutMs: opts.timeoutMs ?? 10_000,
-    resolve: opts.resolve,
+    resolve: opts.resolve ?? deps.resolveHost,
   });
   const r = await http.send(req).finally(() => http.close());
-  if (postbackId !== null) {
-    await insertAttempts(deps.db, [
-      {
-        delivery_id: null,
-        postback_id: postbackId,
-        partner_id: partnerId,
-        kind: 'test',
-        at: deps.now(),
-        url: req.url,
-        method: req.method,
-        status_code: r.status ?? null,
-        duration_ms: r.durationMs,
-        error_class: r.errorClass ?? null,
-        error_message: r.errorMessage?.slice(0, 300) ?? null,
-        response_snippet: r.bodySnippet.slice(0, 1024),
-      },
-    ]);
-  }
+  // Every test fire is logged, an unsaved URL's too (no postback id): it shows in `postback log`, in
+  // GET /api/v1/deliveries/tests, and tells the operator what the server was asked to fetch.
+  await insertAttempts(deps.db, [
+    {
+      delivery_id: null,
+      postback_id: postbackId,
+      partner_id: partnerId,
+      kind: 'test',
+      at: deps.now(),
+      url: req.url,
+      method: req.method,
+      status_code: r.status ?? null,
+      duration_ms: r.durationMs,
+      error_class: r.errorClass ?? null,
+      error_message: r.errorMessage?.slice(0, 300) ?? null,
+      response_snippet: r.bodySnippet.slice(0, 1024),
+    },
+  ]);
   return {
     expandedUrl: req.url,
     method: req.method,

@@ -33,7 +33,7 @@ const postbackNotFound: ResponseObject = {
 };
 const refused: ResponseObject = {
   description:
-    'Refused; nothing saved or sent. The code is the first problem found: validation_failed, unknown_field, invalid_id, missing_partner_id, unknown_partner, unknown_campaign; URL: empty, too_long, whitespace, invalid_scheme (http/https only), unknown_macro, replace_me_in_postback, stray_brace, unclosed_brace, empty_macro, double_brace, encoded_macro, macro_in_host, userinfo, macro_in_fragment, invalid_url, postback_host_blocked (resolves to a private address), postback_host_unresolvable; body: body_needs_post, invalid_json.',
+    'Refused; nothing saved or sent. The code is the first problem found: validation_failed, unknown_field, invalid_id, missing_partner_id, unknown_partner, unknown_campaign; URL: empty, too_long, whitespace, invalid_scheme (http/https only), unknown_macro, replace_me_in_postback, stray_brace, unclosed_brace, empty_macro, double_brace, encoded_macro, macro_in_host, userinfo, macro_in_fragment, invalid_url, postback_host_blocked (resolves to a private address), postback_host_unresolvable (the name does not exist); body: body_needs_post, invalid_json. When our DNS resolver fails (timeout, SERVFAIL) the answer is 503 postback_host_unchecked instead: nothing is wrong with the URL, try again.',
   content: json(ref('Error'), error('unknown_macro', 'unknown macro {payout}: did you mean {aff_payout}?', 'url')),
 };
 
@@ -167,6 +167,21 @@ export const postbackPaths: Record<string, PathItem> = {
         q('limit', 'Page size, up to 500.', { type: 'integer', default: 50, minimum: 1, maximum: 500 }),
       ],
       responses: { '200': ok('A page of deliveries.', 'DeliveryPage') },
+    }),
+  },
+  '/api/v1/deliveries/tests': {
+    get: op({
+      operationId: 'listTestFires',
+      summary: 'List test fires',
+      description:
+        "Every test fire (POST /api/v1/postbacks/test and /postbacks/{id}/test, and the chat bot's postback test and guided set-up), newest first, each an Attempt of kind test with its postback_id (null for a URL tested before it was saved). They belong to no delivery and are never retried. A partner key sees its own partner only.",
+      parameters: [
+        q('postback_id', 'One postback.', { type: 'integer', minimum: 1 }),
+        q('partner_id', 'One partner (admin keys).', { type: 'integer', minimum: 1 }),
+        q('before_id', 'Only ids below this one (the next page).', { type: 'integer', minimum: 1 }),
+        q('limit', 'Page size, up to 500.', { type: 'integer', default: 50, minimum: 1, maximum: 500 }),
+      ],
+      responses: { '200': ok('A page of test fires.', 'TestFirePage') },
     }),
   },
   '/api/v1/deliveries/{id}': {

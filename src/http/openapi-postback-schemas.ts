@@ -78,6 +78,19 @@ const patchFields = Object.fromEntries(
     .map(([name, { default: _, ...schema }]) => [name, schema]),
 );
 
+const attempt: Record<string, JsonSchema> = {
+  id,
+  kind: { type: 'string', enum: ['delivery', 'test'], description: 'test: a test fire, part of no delivery.' },
+  at: isoTime,
+  url: { type: 'string', description: 'The URL as sent.' },
+  method,
+  status: { type: ['integer', 'null'] },
+  duration_ms: { type: 'integer' },
+  error_class: { type: ['string', 'null'] },
+  error_message: { type: ['string', 'null'] },
+  response_snippet: { type: 'string', description: "Start of the receiver's answer (up to 1 KiB)." },
+};
+
 const delivery: Record<string, JsonSchema> = {
   id,
   postback_id: id,
@@ -207,19 +220,25 @@ export const postbackSchemas: Record<string, JsonSchema> = {
       },
     },
   },
-  Attempt: {
+  Attempt: { type: 'object', properties: attempt },
+  TestFire: {
+    type: 'object',
+    description: 'An attempt of kind test: sent once on request, part of no delivery, never retried.',
+    properties: {
+      ...attempt,
+      kind: { type: 'string', enum: ['test'] },
+      postback_id: { type: ['integer', 'null'], description: 'null: a URL tested before it was saved.' },
+      partner_id: { type: ['integer', 'null'] },
+    },
+  },
+  TestFirePage: {
     type: 'object',
     properties: {
-      id,
-      kind: { type: 'string', enum: ['delivery', 'test'] },
-      at: isoTime,
-      url: { type: 'string', description: 'The URL as sent.' },
-      method,
-      status: { type: ['integer', 'null'] },
-      duration_ms: { type: 'integer' },
-      error_class: { type: ['string', 'null'] },
-      error_message: { type: ['string', 'null'] },
-      response_snippet: { type: 'string', description: "Start of the receiver's answer (up to 1 KiB)." },
+      items: { type: 'array', items: ref('TestFire') },
+      next_before_id: {
+        type: ['integer', 'null'],
+        description: 'Pass as before_id for the next page; null on the last page.',
+      },
     },
   },
   DeliveryDetail: {

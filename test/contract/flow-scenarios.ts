@@ -90,6 +90,25 @@ export function guidedFlowScenarios(run: () => ContractRun, unless: (gap: KnownG
     expect(await t.app.db('postbacks').where({ partner_id: p })).toHaveLength(0);
   });
 
+  it('an answer that begins with a command word answers the step; cancel still leaves', async () => {
+    const { t, linked } = run();
+    const p = await makePartner(t.app.db, { name: 'Wire Partner' });
+    const d = await linked(p);
+    await d.command('paymethod change');
+    expect(sensible(await d.press('Bank wire')).text).toContain('account holder name');
+    const attempts = (await t.app.db('link_attempts').count({ n: '*' }))[0]?.n;
+    // "Link ..." and "Help ..." would run /link and /help if a leading command word were taken as a command.
+    expect(sensible(await d.send('Link Digital GmbH')).text).toContain('send the IBAN');
+    expect((await t.app.db('link_attempts').count({ n: '*' }))[0]?.n).toBe(attempts);
+    expect(sensible(await d.send('DE89 3704 0044 0532 0130 00')).text).toContain('BIC');
+    expect(sensible(await d.send('DEUTDEFF')).text).toContain('bank name');
+    const confirm = sensible(await d.send('Balance Bank AG'));
+    expect(confirm.text).toContain('account holder name: Link Digital GmbH');
+    expect(confirm.text).toContain('bank name: Balance Bank AG');
+    expect(sensible(await d.send('cancel')).text).toContain('Cancelled');
+    expect(await t.app.db('payment_methods').where({ partner_id: p })).toHaveLength(0);
+  });
+
   unless('commands-during-flow')('a command typed during a guided step runs; the step goes on after it', async () => {
     const { t, linked } = run();
     const p = await makePartner(t.app.db, { name: 'Busy Partner' });

@@ -31,6 +31,11 @@ export interface FakeTelegram {
   pushUpdate(update: Record<string, unknown>): number;
   /** The next `times` calls of `method` answer 429 with parameters.retry_after. */
   failWith429(method: string, retryAfterSec: number, times?: number): void;
+  /**
+   * From now on, calls of `method` whose params match answer 400 with `description`, as Telegram does for a
+   * photo URL it cannot fetch ("Bad Request: wrong file identifier/HTTP URL specified"). Returns an undo.
+   */
+  refuse(method: string, description: string, match?: (params: RecordedCall['params']) => boolean): () => void;
   /** Calls of one method that succeeded. */
   sent(method: string): RecordedCall[];
   /** Resolves when `predicate` holds over the recorded calls (polls; rejects after timeoutMs). */
@@ -76,6 +81,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const queue: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   const floods = new Map<string, { retryAfter: number; times: number }>();
+  const refusals = new Set<{ method: string; description: string; match?: (p: RecordedCall['params']) => boolean }>();
   let nextUpdateId = 1000;
   let nextMessageId = 1;
 
@@ -160,6 +166,11 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           parameters: { retry_after: flood.retryAfter },
         });
       }
+      const refusal = [...refusals].find((r) => r.method === method && (r.match?.(params) ?? true));
+      if (refusal) {
+        calls.push({ method, params, files, status: 400 });
+        return send(400, { ok: false, error_code: 400, description: refusal.description });
+      }
       const result = await answer(method, params, res);
       if (result === undefined) {
         calls.push({ method, params, files, status: 404 });
@@ -185,6 +196,11 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     },
     failWith429(method, retryAfterSec, times = 1) {
       floods.set(method, { retryAfter: retryAfterSec, times });
+    },
+    refuse(method, description, match) {
+      const r = { method, description, ...(match ? { match } : {}) };
+      refusals.add(r);
+      return () => refusals.delete(r);
     },
     sent: (method) => calls.filter((c) => c.method === method && c.status === 200),
     async waitFor(predicate, timeoutMs = 15_000) {

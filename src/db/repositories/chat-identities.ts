@@ -123,6 +123,12 @@ export async function recentLinkAttempts(db: Q, key: ChatIdentityKey, since: num
   return rows.map((r) => Number(r.at));
 }
 
+/** Failed attempts of every chat user since `since`: the global guess limit. */
+export async function countLinkAttemptsSince(db: Q, since: number): Promise<number> {
+  const r = await db('link_attempts').where('at', '>=', since).count({ n: '*' }).first();
+  return Number(r?.['n'] ?? 0);
+}
+
 export async function clearLinkAttempts(db: Q, key: ChatIdentityKey, before?: number): Promise<void> {
   await db('link_attempts')
     .where({ platform: key.platform, user_id: key.userId })

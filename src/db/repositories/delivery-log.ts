@@ -49,6 +49,19 @@ export async function listAttemptRows(q: Q, deliveryId: number, limit = 100): Pr
   return q('postback_attempts').where({ delivery_id: deliveryId }).orderBy('id', 'desc').limit(limit);
 }
 
+/** Test fires (attempts of kind 'test', which belong to no delivery), newest first. */
+export async function listTestFireRows(
+  q: Q,
+  f: { partnerId?: number; postbackId?: number },
+  page: { limit: number; beforeId?: number },
+): Promise<Record<string, unknown>[]> {
+  const query = q('postback_attempts').where({ kind: 'test' }).orderBy('id', 'desc').limit(page.limit);
+  if (f.partnerId !== undefined) query.where('partner_id', f.partnerId);
+  if (f.postbackId !== undefined) query.where('postback_id', f.postbackId);
+  if (page.beforeId !== undefined) query.where('id', '<', page.beforeId);
+  return query;
+}
+
 /**
  * Puts matching deliveries back to pending with a fresh retry schedule (attempts reset to 0; the attempt log
  * keeps the history). Only deliveries of enabled postbacks: re-enable a disabled one first.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getDelivery, listDeliveries } from '../../app/list-deliveries.js';
+import { getDelivery, listDeliveries, listTestFires } from '../../app/list-deliveries.js';
 import { getPostback, listPostbacks } from '../../app/list-postbacks.js';
 import type { Actor } from '../../app/postback-input.js';
 import { previewPostbackInput } from '../../app/preview-postback.js';
@@ -68,6 +68,8 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
   );
 
   server.get('/deliveries', async (req) => listDeliveries(app, await actor(req), req.query as Body));
+  // Test fires belong to no delivery; listed here, each marked kind "test".
+  server.get('/deliveries/tests', async (req) => listTestFires(app, await actor(req), req.query as Body));
   server.get<{ Params: IdParams }>('/deliveries/:id', async (req) => getDelivery(app, await actor(req), req.params.id));
   server.post('/deliveries/replay', async (req) => replayDeliveries(app, await actor(req), req.body ?? {}));
 }

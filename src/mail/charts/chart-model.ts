@@ -21,6 +21,8 @@ export interface ChartModel {
   categories: string[];
   series: SeriesModel[];
   currency: string;
+  /** First category still in progress (see ChartSpec.partial), or null. */
+  partial: { index: number; label: string } | null;
   width: number;
   height: number;
   /** 1 at the default 960 x 540; every size in the drawing is multiplied by it. */
@@ -76,6 +78,11 @@ export function toChartModel(spec: ChartSpec): ChartModel {
   const [first, second] = series;
   if (first && second && !shareAxis(first, second)) second.axis = 'right';
   const empty = categories.length === 0 || !series.some((s) => s.values.some(Number.isFinite));
+  const p = spec.partial;
+  const partial =
+    p && Number.isInteger(p.index) && p.index >= 0 && p.index < categories.length
+      ? { index: p.index, label: p.label || 'so far' }
+      : null;
   return {
     kind: spec.kind,
     title: spec.title,
@@ -83,6 +90,7 @@ export function toChartModel(spec: ChartSpec): ChartModel {
     categories,
     series,
     currency: spec.currency ?? 'USD',
+    partial,
     width,
     height,
     scale: Math.min(3, Math.max(0.6, Math.min(width / DEFAULT_WIDTH, height / DEFAULT_HEIGHT))),

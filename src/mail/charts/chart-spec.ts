@@ -21,6 +21,12 @@ export interface ChartSpec {
   /** One or two series; a second series is drawn against a right-hand axis. */
   series: ChartSeries[];
   currency?: string;
+  /**
+   * The category still in progress (today so far, this hour so far) and what to call it in the legend. Its
+   * figure is not comparable with whole ones, so it is drawn apart: a dashed segment to a dashed point on a
+   * line chart, a faded bar on a bar chart. Categories after it, if any, count as in progress too.
+   */
+  partial?: { index: number; label: string };
   /** Pixel size; defaults suit a phone screen (e.g. 960 x 540). */
   width?: number;
   height?: number;

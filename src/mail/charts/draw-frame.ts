@@ -42,7 +42,7 @@ function drawLegend(m: ChartModel, x0: number, baseline: number, maxW: number): 
   const size = SIZE.legend * s;
   const swatch = size * 0.75;
   const out: string[] = [];
-  const itemMax = maxW / m.series.length - swatch - 3 * SIZE.gap * s;
+  const itemMax = maxW / (m.series.length + (m.partial ? 1 : 0)) - swatch - 3 * SIZE.gap * s;
   let x = x0;
   for (const series of m.series) {
     const label = truncateText(series.axis === 'right' ? `${series.name} (right axis)` : series.name, itemMax, size);
@@ -62,6 +62,34 @@ function drawLegend(m: ChartModel, x0: number, baseline: number, maxW: number): 
     const tx = x + (m.kind === 'bar' ? swatch : swatch * 1.4) + 0.5 * size;
     out.push(textEl(label, { x: tx, y: baseline, 'font-size': size, fill: INK.text }));
     x = tx + measureText(label, size) + 2 * SIZE.gap * s;
+  }
+  if (m.partial) {
+    // Says why the last stretch looks different: it is not a drop, the day is not over.
+    const label = truncateText(m.partial.label, Math.max(0, x0 + maxW - x - swatch * 1.4 - 0.5 * size), size);
+    const mid = baseline - swatch * 0.95 + swatch / 2;
+    out.push(
+      m.kind === 'bar'
+        ? el('rect', {
+            x,
+            y: mid - swatch / 2,
+            width: swatch,
+            height: swatch,
+            rx: 2 * s,
+            fill: INK.muted,
+            'fill-opacity': 0.4,
+          })
+        : el('line', {
+            x1: x,
+            x2: x + swatch * 1.4,
+            y1: mid,
+            y2: mid,
+            stroke: INK.muted,
+            'stroke-width': SIZE.line * s,
+            'stroke-dasharray': `${5 * s} ${4 * s}`,
+          }),
+    );
+    const tx = x + (m.kind === 'bar' ? swatch : swatch * 1.4) + 0.5 * size;
+    out.push(textEl(label, { x: tx, y: baseline, 'font-size': size, fill: INK.muted }));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { type ChartModel, NEGATIVE_COLOR, type SeriesModel } from './chart-model.js';
+import { type EndLabel, type Point, placeEndLabels } from './end-labels.js';
 import { measureText } from './font-metrics.js';
 import { type Axis, alignAxes, niceAxis, yScale } from './scale.js';
 import { el, num, textEl } from './svg.js';
@@ -153,6 +154,8 @@ function drawBars(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number) 
             height: h,
             rx: Math.min(3 * s, barW / 4, h / 2),
             fill: single && v < 0 ? NEGATIVE_COLOR : x.color,
+            // Still in progress (today so far): faded, as the legend explains.
+            ...(m.partial && i >= m.partial.index ? { 'fill-opacity': 0.4 } : {}),
           }),
         );
       }
@@ -176,11 +179,17 @@ function drawBars(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number) 
 function drawLines(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number) => number): string[] {
   const s = m.scale;
   const n = m.categories.length;
+  // Categories from here on are still in progress (today so far): dashed, and left out of the area fill.
+  const p = m.partial?.index ?? n;
   const out: string[] = [];
-  const ends: { x: number; y: number; above: boolean; label: string; color: string }[] = [];
+  const ends: EndLabel[] = [];
+  const points: Point[] = [];
+  const segments: [Point, Point][] = [];
+  const dash = { 'stroke-dasharray': `${num(5 * s)} ${num(4 * s)}` };
   m.series.forEach((x) => {
     const y = yOf(x);
     const y0 = y(0);
+    const at = (q: { i: number; v: number }): Point => ({ x: f.xOf(q.i), y: y(q.v) });
     // A missing value breaks the line rather than dropping it to zero.
     const runs: { i: number; v: number }[][] = [];
     let run: { i: number; v: number }[] = [];
@@ -193,82 +202,67 @@ function drawLines(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number)
     });
     if (run.length) runs.push(run);
     for (const r of runs) {
-      const pts = r.map((p) => `${num(f.xOf(p.i))} ${num(y(p.v))}`);
-      if (m.series.length === 1 && r.length > 1) {
-        const first = r[0] as { i: number };
-        const last = r[r.length - 1] as { i: number };
+      const whole = r.filter((q) => q.i < p);
+      // The partial stretch starts at the last whole point, so the dashed part joins the solid one.
+      const partial = r.filter((q) => q.i >= p - 1);
+      const path = (qs: { i: number; v: number }[]) => qs.map((q) => `${num(at(q).x)} ${num(at(q).y)}`);
+      if (m.series.length === 1 && whole.length > 1) {
+        const first = whole[0] as { i: number };
+        const last = whole[whole.length - 1] as { i: number };
         out.push(
           el('path', {
-            d: `M${num(f.xOf(first.i))} ${num(y0)}L${pts.join('L')}L${num(f.xOf(last.i))} ${num(y0)}Z`,
+            d: `M${num(f.xOf(first.i))} ${num(y0)}L${path(whole).join('L')}L${num(f.xOf(last.i))} ${num(y0)}Z`,
             fill: x.color,
             'fill-opacity': 0.1,
           }),
         );
       }
-      out.push(
-        el('path', {
-          d: `M${pts.join('L')}`,
-          fill: 'none',
-          stroke: x.color,
-          'stroke-width': SIZE.line * s,
-          'stroke-linejoin': 'round',
-          'stroke-linecap': 'round',
-        }),
-      );
-      if (n <= 45 || r.length === 1) {
-        for (const p of r) {
-          out.push(
-            el('circle', {
-              cx: f.xOf(p.i),
-              cy: y(p.v),
-              r: SIZE.point * s,
-              fill: '#ffffff',
-              stroke: x.color,
-              'stroke-width': 2.5 * s,
-            }),
-          );
-        }
+      const stroke = {
+        fill: 'none',
+        stroke: x.color,
+        'stroke-width': SIZE.line * s,
+        'stroke-linejoin': 'round',
+        'stroke-linecap': 'round',
+      };
+      if (whole.length > 1) out.push(el('path', { d: `M${path(whole).join('L')}`, ...stroke }));
+      if (partial.length > 1 && partial.some((q) => q.i >= p)) {
+        out.push(el('path', { d: `M${path(partial).join('L')}`, ...stroke, ...dash, 'stroke-linecap': 'butt' }));
+      }
+      for (let k = 1; k < r.length; k++) segments.push([at(r[k - 1]!), at(r[k]!)]);
+      for (const q of r) {
+        points.push(at(q));
+        const inProgress = q.i >= p;
+        if (n > 45 && r.length > 1 && !inProgress) continue;
+        out.push(
+          el('circle', {
+            cx: f.xOf(q.i),
+            cy: y(q.v),
+            r: (inProgress ? SIZE.point + 1 : SIZE.point) * s,
+            fill: '#ffffff',
+            stroke: x.color,
+            'stroke-width': 2.5 * s,
+            ...(inProgress ? { 'stroke-dasharray': `${num(2.5 * s)} ${num(2 * s)}` } : {}),
+          }),
+        );
       }
     }
     const lastRun = runs[runs.length - 1];
     const last = lastRun?.[lastRun.length - 1];
-    const prev = lastRun?.[lastRun.length - 2];
-    if (last) {
-      const ly = y(last.v);
-      ends.push({
-        x: f.xOf(last.i),
-        y: ly,
-        // Away from the segment that arrives at the point, so the line does not cross the label.
-        above: prev === undefined || y(prev.v) >= ly,
-        label: formatShort(last.v, x.format, m.currency),
-        color: x.color,
-      });
-    }
+    if (last) ends.push({ at: at(last), text: formatShort(last.v, x.format, m.currency), color: x.color });
   });
 
-  // The latest figure is what a partner looks for first; label it at the line's end.
   const size = SIZE.value * s;
-  const placed: { top: number; bottom: number }[] = [];
-  for (const e of ends) {
-    const boxAt = (above: boolean) => {
-      const baseline = above ? e.y - size * 0.75 : e.y + size * 1.55;
-      return { baseline, top: baseline - size, bottom: baseline + size * 0.25 };
-    };
-    let box = boxAt(e.above);
-    const clash = (b: { top: number; bottom: number }) => placed.some((p) => b.top < p.bottom && p.top < b.bottom);
-    if (clash(box) || box.top < f.top - size * 1.4 || box.bottom > f.bottom) box = boxAt(!e.above);
-    placed.push(box);
-    const w = measureText(e.label, size, true);
-    const anchorEnd = e.x + w / 2 > f.right;
+  const area = { left: f.left, right: f.right + SIZE.point * s, top: f.top - size * 1.4, bottom: f.bottom };
+  const placed = placeEndLabels(ends, { points, segments, pointRadius: (SIZE.point + 1) * s }, area, size);
+  for (const l of placed) {
     out.push(
-      textEl(e.label, {
-        x: anchorEnd ? e.x + SIZE.point * s : e.x,
-        y: box.baseline,
+      textEl(l.text, {
+        x: l.x,
+        y: l.baseline,
         'font-size': size,
         'font-weight': 600,
-        fill: e.color,
+        fill: l.color,
         ...HALO(s),
-        'text-anchor': anchorEnd ? 'end' : 'middle',
       }),
     );
   }

@@ -73,6 +73,17 @@ export const notify: Command = {
 
 const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
+/**
+ * When the digest goes out, in words a partner can check: "every Monday at 09:00 (Europe/Berlin)". Weekly
+ * digests go out on Mondays (the contract's default weekday) for the week before.
+ */
+function when(frequency: string, hour: number, timezone: string, weekday = 'Monday'): string {
+  const at = `at ${pad(hour)} (${timezone})`;
+  if (frequency === 'weekly') return `every ${weekday} ${at}`;
+  if (frequency === 'daily') return `every day ${at}`;
+  return at;
+}
+
 export const digest: Command = {
   name: 'digest',
   summary: 'e-mail digest settings: daily, weekly or off, hour and address',
@@ -100,7 +111,7 @@ export const digest: Command = {
     const state =
       s.frequency === 'off'
         ? `Digest e-mails are off (address on file: ${s.email}).`
-        : `Digest: ${s.frequency} at ${pad(s.hour)} ${p.timezone} to ${s.email}.`;
+        : `Digest: ${s.frequency}, ${when(s.frequency, s.hour, p.timezone)}, to ${s.email}.`;
     return reply([
       text(
         changed ? `Saved. ${state}` : state,

@@ -1,9 +1,9 @@
 import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
 import type { PartnerCampaign } from '../../../../src/app/list-partner-campaigns.js';
-import { type Command, partnerOf } from '../../command.js';
+import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { type Block, bold, code, italic, type Line, reply, text } from '../../reply.js';
 import { payoutSummary } from './campaigns.js';
-import { orExplain } from './shared.js';
+import { cmd, cmdText, orExplain } from './shared.js';
 
 const usage = 'campaign ID';
 
@@ -15,13 +15,17 @@ export const campaignCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const id = args.trim().replace(/^#/, '');
-      if (id === '') return reply([text('Which campaign? Send "campaign ID"; "campaigns" lists yours.')]);
+      if (id === '') {
+        return reply([
+          text(`Which campaign? Send ${cmdText(ctx, 'campaign ID')}; ${cmdText(ctx, 'campaigns')} lists yours.`),
+        ]);
+      }
       const c = await getPartnerCampaign(ctx.app, partner.id, id);
       const link = partnerTrackingLink(ctx.app.config.publicUrl, c.id, partner.id);
-      return reply([...describe(c), ...trackingBlocks(c, link), ...landingBlocks(c), ...creativeBlocks(c)]);
+      return reply([...describe(c), ...trackingBlocks(ctx, c, link), ...landingBlocks(c), ...creativeBlocks(c)]);
     }),
 };
 
@@ -37,7 +41,7 @@ function describe(c: PartnerCampaign): Block[] {
   return [text(...lines)];
 }
 
-function trackingBlocks(c: PartnerCampaign, link: string): Block[] {
+function trackingBlocks(ctx: CommandContext, c: PartnerCampaign, link: string): Block[] {
   const lines: Line[] = [
     [bold('Your tracking link')],
     [code(link)],
@@ -51,7 +55,7 @@ function trackingBlocks(c: PartnerCampaign, link: string): Block[] {
     ['Optional: add ', code('&sub1=...'), ' to ', code('&sub5=...'), ' for your own break-downs (report by sub1).'],
   ];
   if (c.deeplink_domains.length > 0) {
-    lines.push(['Deeplinks to pages on ', c.deeplink_domains.join(', '), ': send ', code(`deeplink ${c.id} URL`)]);
+    lines.push(['Deeplinks to pages on ', c.deeplink_domains.join(', '), ': send ', cmd(ctx, `deeplink ${c.id} URL`)]);
   }
   return [text(...lines)];
 }

@@ -2,7 +2,7 @@ import { listPartnerCampaigns, type PartnerCampaign } from '../../../../src/app/
 import { formatMoney, parseMoney } from '../../../../src/domain/money.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { bold, type Line, type Reply, reply, text } from '../../reply.js';
-import { fitAction, orExplain, pageOf, pager } from './shared.js';
+import { cmdText, fitAction, orExplain, pageOf, pager } from './shared.js';
 
 const usage = 'campaigns [search]';
 
@@ -21,7 +21,7 @@ async function page(ctx: CommandContext, search: string, n: number): Promise<Rep
     return reply([
       text(
         search
-          ? `No campaigns match "${search}". Send "campaigns" to see all of yours.`
+          ? `No campaigns match "${search}". Send ${cmdText(ctx, 'campaigns')} to see all of yours.`
           : 'No campaigns are open to you yet; ask your partner manager.',
       ),
     ]);
@@ -53,9 +53,9 @@ export const campaignsCommand: Command = {
   summary: 'your campaigns and what they pay (search with a word)',
   usage,
   needsPartner: true,
-  run: (ctx, args) => orExplain(usage, () => page(ctx, args.trim(), 1)),
+  run: (ctx, args) => orExplain(ctx, usage, () => page(ctx, args.trim(), 1)),
   onAction: (ctx, action) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       // campaigns:page:N:search (search may contain ':').
       const [, , n, ...rest] = action.split(':');
       return page(ctx, rest.join(':'), pageOf(n));

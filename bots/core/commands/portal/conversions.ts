@@ -48,13 +48,13 @@ export const conversionsCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const { type, period } = parseTypeAndPeriod(args, partner.timezone, ctx.now, '7d');
       return page(ctx, type, period, 1);
     }),
   onAction: (ctx, action) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const [, , n, range = '', ...type] = action.split(':');
       const partner = partnerOf(ctx);
       const { period } = parsePeriodArgs(range, partner.timezone, ctx.now, { defaultPeriod: '7d', allowGroup: false });

@@ -15,7 +15,7 @@ export const dashboardCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const { period } = parsePeriodArgs(args, partner.timezone, ctx.now, {
         defaultPeriod: 'today',

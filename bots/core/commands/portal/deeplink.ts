@@ -2,7 +2,7 @@ import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get
 import { checkDeeplink, MAX_DEEPLINK_LENGTH } from '../../../../src/domain/deeplink.js';
 import { type Command, partnerOf } from '../../command.js';
 import { bold, code, reply, text } from '../../reply.js';
-import { orExplain } from './shared.js';
+import { cmd, cmdText, orExplain } from './shared.js';
 
 const usage = 'deeplink ID URL';
 
@@ -21,12 +21,14 @@ export const deeplinkCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const [id = '', rawUrl = ''] = args.trim().split(/\s+/);
       if (id === '' || rawUrl === '') {
         return reply([
-          text('Send the campaign id and the page, for example:', [code('deeplink 12 https://shop.example.com/sale')]),
+          text('Send the campaign id and the page, for example:', [
+            cmd(ctx, 'deeplink 12 https://shop.example.com/sale'),
+          ]),
         ]);
       }
       const c = await getPartnerCampaign(ctx.app, partner.id, id);
@@ -41,7 +43,11 @@ export const deeplinkCommand: Command = {
           return reply([text(`"${rawUrl.slice(0, 80)}" is not a web address; send a full URL starting with https://`)]);
         }
         if (check.reason === 'no_domains') {
-          return reply([text(`Campaign ${c.id} has no deeplinks; use its tracking link (send "campaign ${c.id}").`)]);
+          return reply([
+            text(
+              `Campaign ${c.id} has no deeplinks; use its tracking link (send ${cmdText(ctx, `campaign ${c.id}`)}).`,
+            ),
+          ]);
         }
         return reply([
           text(

@@ -9,6 +9,7 @@ import { type CommandContext, partnerOf } from '../../command.js';
 import { currentFlow, endFlow, type FlowHandler, setFlowStep, startFlow } from '../../conversation-state.js';
 import { bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
 import { testResultBlock } from './postback-views.js';
+import { cmd, cmdText } from './shared.js';
 
 /**
  * The guided postback set-up: URL -> every problem explained -> preview with a sample conversion -> a real
@@ -57,16 +58,40 @@ async function checkUrl(ctx: CommandContext, raw: string): Promise<Reply> {
       ),
     ]);
   }
+  // A resolver that failed (not a name that does not exist) does not stop the set-up: every send checks the
+  // host again when it connects, so the partner sees the preview and may save after confirming.
+  let unchecked: string | null;
   try {
-    await checkPostbackShape(ctx.app, { url, method: 'GET', bodyFormat: 'none', bodyTemplate: '' });
+    const shape = { url, method: 'GET' as const, bodyFormat: 'none' as const, bodyTemplate: '' };
+    unchecked = (await checkPostbackShape(ctx.app, shape, { allowUncheckedHost: true })).hostUnchecked;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     await startFlow(ctx, POSTBACK_FLOW, 'url');
-    return reply([text([bold('That URL cannot be used: ')], [err.message], 'Send the corrected URL (or "cancel").')]);
+    return reply([text([bold('That URL cannot be used: '), err.message], 'Send the corrected URL (or "cancel").')]);
   }
   const preview = previewPostbackInput({ url });
-  const result = await testFirePostback(ctx.app, { partnerId: partner.id }, { url });
-  await setFlowStep(ctx, POSTBACK_FLOW, 'confirm', { url });
+  const result = await testFirePostback(
+    ctx.app,
+    { partnerId: partner.id },
+    { url },
+    unchecked ? { allowUncheckedHost: true } : {},
+  );
+  await setFlowStep(ctx, POSTBACK_FLOW, 'confirm', unchecked ? { url, unchecked: true } : { url });
+  const verdict: Line[] = unchecked
+    ? [
+        [
+          `We could not check the host right now (${unchecked}: our DNS resolver did not answer), so this is not a `,
+          'verdict on your URL. Every send checks the host again when it connects: you can save it now, and ',
+          'deliveries go out once the host resolves.',
+        ],
+      ]
+    : [
+        [
+          result.ok
+            ? 'Your server answered fine.'
+            : 'Your server did not accept the test; you can still save and fix it on your side.',
+        ],
+      ];
   return reply(
     [
       text(
@@ -80,9 +105,7 @@ async function checkUrl(ctx: CommandContext, raw: string): Promise<Reply> {
       testResultBlock(result),
       text(
         [bold('Step 3 of 3:'), ' save this postback? It receives every conversion of all your campaigns.'],
-        result.ok
-          ? 'Your server answered fine.'
-          : 'Your server did not accept the test; you can still save and fix it on your side.',
+        ...verdict,
         [italic('Press Save (or send "save"), send another URL to start over, or "cancel".')],
       ),
     ],
@@ -95,9 +118,13 @@ async function save(ctx: CommandContext): Promise<Reply> {
   const partner = partnerOf(ctx);
   const flow = await currentFlow(ctx);
   const url = flow?.flow === POSTBACK_FLOW && flow.step === 'confirm' ? flow.state['url'] : undefined;
+  // Pressing Save after "could not check the host right now" is the partner's confirmation.
+  const opts = flow?.state['unchecked'] === true ? { allowUncheckedHost: true } : {};
   if (typeof url !== 'string') {
     return reply([
-      text('There is no postback waiting to be saved (set-ups expire after 30 minutes). Start with "postback set".'),
+      text(
+        `There is no postback waiting to be saved (set-ups expire after 30 minutes). Start with ${cmdText(ctx, 'postback set')}.`,
+      ),
     ]);
   }
   const actor = { partnerId: partner.id };
@@ -105,14 +132,14 @@ async function save(ctx: CommandContext): Promise<Reply> {
   const globals = items.filter((p) => p.campaign_id === null);
   const saved =
     globals.length === 1
-      ? await savePostback(ctx.app, actor, { url, enabled: true }, globals[0]!.id)
-      : await savePostback(ctx.app, actor, { url });
+      ? await savePostback(ctx.app, actor, { url, enabled: true }, globals[0]!.id, opts)
+      : await savePostback(ctx.app, actor, { url }, undefined, opts);
   await endFlow(ctx);
   return reply([
     text(
       [bold(`Saved postback #${saved.id}`), globals.length === 1 ? ' (it replaces your previous URL)' : ''],
       [code(saved.url)],
-      ['See it with ', code('postback'), ', test it with ', code(`postback test ${saved.id}`), '.'],
+      ['See it with ', cmd(ctx, 'postback'), ', test it with ', cmd(ctx, `postback test ${saved.id}`), '.'],
     ),
   ]);
 }

@@ -1,10 +1,11 @@
-import { getDelivery, listDeliveries } from '../../../../src/app/list-deliveries.js';
+import { type AttemptView, getDelivery, listDeliveries, listTestFires } from '../../../../src/app/list-deliveries.js';
 import { listPostbacks, type PostbackListItem } from '../../../../src/app/list-postbacks.js';
 import type { TestFireResult } from '../../../../src/app/test-fire-postback.js';
 import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
 import { type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp } from '../../format.js';
 import { type Block, bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';
+import { cmd, cmdText } from './shared.js';
 
 /** Where a postback applies, in words. */
 function scope(p: PostbackListItem): string {
@@ -21,7 +22,7 @@ export async function showPostbacks(ctx: CommandContext): Promise<Reply> {
     return reply([
       text('You have no postback yet, so your tracker hears nothing about conversions.', [
         'Set one up: ',
-        code('postback set'),
+        cmd(ctx, 'postback set'),
         ' (we check it, show a preview and test it before saving).',
       ]),
     ]);
@@ -33,7 +34,7 @@ export async function showPostbacks(ctx: CommandContext): Promise<Reply> {
     lines.push(['   ', code(p.url)]);
     lines.push(['   preview: ', code(p.preview_url)]);
   }
-  lines.push(['Test one: ', code('postback test ID'), ' · deliveries: ', code('postback log ID')]);
+  lines.push(['Test one: ', cmd(ctx, 'postback test ID'), ' · deliveries: ', cmd(ctx, 'postback log ID')]);
   return reply([text(...lines)]);
 }
 
@@ -45,12 +46,16 @@ async function pickPostback(ctx: CommandContext, arg: string, verb: string): Pro
     // Someone else's postback id reads exactly like an unknown one.
     const id = Number(arg.replace(/^#/, ''));
     if (items.some((p) => p.id === id)) return id;
-    return reply([text(`Postback ${arg.slice(0, 20)} not found; "postback" lists yours.`)]);
+    return reply([text(`Postback ${arg.slice(0, 20)} not found; ${cmdText(ctx, 'postback')} lists yours.`)]);
   }
   if (items.length === 1) return items[0]!.id;
-  if (items.length === 0) return reply([text('You have no postback yet; set one up with "postback set".')]);
+  if (items.length === 0) {
+    return reply([text(`You have no postback yet; set one up with ${cmdText(ctx, 'postback set')}.`)]);
+  }
   return reply([
-    text(`You have ${items.length} postbacks; which one? ${items.map((p) => `postback ${verb} ${p.id}`).join(' · ')}`),
+    text(
+      `You have ${items.length} postbacks; which one? ${items.map((p) => cmdText(ctx, `postback ${verb} ${p.id}`)).join(' · ')}`,
+    ),
   ]);
 }
 
@@ -79,6 +84,13 @@ export async function testPostback(ctx: CommandContext, arg: string): Promise<Re
   ]);
 }
 
+/** One attempt as a log line: when, the answer (or what failed), how long. */
+function attemptLine(a: AttemptView, tz: string, mark = ''): Line {
+  const result = a.status !== null ? `HTTP ${a.status}` : (a.error_class ?? 'no answer');
+  const detail = a.error_class && a.status !== null ? ` · ${a.error_class}` : '';
+  return [`   ${localStamp(Date.parse(a.at), tz)}${mark} · ${result} · ${a.duration_ms} ms${detail}`];
+}
+
 export async function postbackLog(ctx: CommandContext, arg: string): Promise<Reply> {
   const picked = await pickPostback(ctx, arg, 'log');
   if (typeof picked !== 'number') return picked;
@@ -86,10 +98,18 @@ export async function postbackLog(ctx: CommandContext, arg: string): Promise<Rep
   const actor = { partnerId: partner.id };
   const tz = partner.timezone;
   const { items } = await listDeliveries(ctx.app, actor, { postback_id: String(picked), limit: '10' });
-  if (items.length === 0) return reply([text(`Postback #${picked} has no deliveries yet (times in ${tz}).`)]);
+  // Test fires belong to no delivery, so they are listed apart, each marked as a test.
+  const tests = (await listTestFires(ctx.app, actor, { postback_id: String(picked), limit: '5' })).items;
+  if (items.length === 0 && tests.length === 0) {
+    return reply([text(`Postback #${picked} has no deliveries or test fires yet (times in ${tz}).`)]);
+  }
   const lines: Line[] = [
     [
-      bold(`Postback #${picked}: last ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'}`),
+      bold(
+        items.length === 0
+          ? `Postback #${picked}: no deliveries yet`
+          : `Postback #${picked}: last ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'}`,
+      ),
       ` · times in ${tz}`,
     ],
   ];
@@ -100,12 +120,11 @@ export async function postbackLog(ctx: CommandContext, arg: string): Promise<Rep
       ` · ${d.event} (${d.status}) · ${d.state} · ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`,
     ]);
     // The newest five, read top to bottom in the order they happened (as in trace).
-    for (const a of full.attempts_log.slice(0, 5).reverse()) {
-      const result = a.status !== null ? `HTTP ${a.status}` : (a.error_class ?? 'no answer');
-      lines.push([
-        `   ${localStamp(Date.parse(a.at), tz)} · ${result} · ${a.duration_ms} ms${a.error_class && a.status !== null ? ` · ${a.error_class}` : ''}`,
-      ]);
-    }
+    for (const a of full.attempts_log.slice(0, 5).reverse()) lines.push(attemptLine(a, tz));
+  }
+  if (tests.length > 0) {
+    lines.push([bold(`Test fires (last ${tests.length})`), ' · sample conversion, not retried']);
+    for (const a of [...tests].reverse()) lines.push(attemptLine(a, tz, ' · TEST'));
   }
   return reply([text(...lines)]);
 }

@@ -2,7 +2,7 @@ import type { Command } from '../../command.js';
 import { reply, text } from '../../reply.js';
 import { postbackFlowAction, startPostbackSet } from './postback-set.js';
 import { postbackLog, showPostbacks, testPostback } from './postback-views.js';
-import { orExplain } from './shared.js';
+import { cmdText, orExplain } from './shared.js';
 
 const usage = 'postback [set [URL] | test [ID] | log [ID]]';
 
@@ -14,7 +14,7 @@ export const postbackCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const [sub = '', ...rest] = args.trim().split(/\s+/);
       const arg = rest.join(' ');
       switch (sub.toLowerCase()) {
@@ -28,8 +28,8 @@ export const postbackCommand: Command = {
         case 'log':
           return postbackLog(ctx, arg);
         default:
-          return reply([text(`"postback ${sub.slice(0, 20)}" is not a postback command; use ${usage}`)]);
+          return reply([text(`"postback ${sub.slice(0, 20)}" is not a postback command; use ${cmdText(ctx, usage)}`)]);
       }
     }),
-  onAction: (ctx, action) => orExplain(usage, () => postbackFlowAction(ctx, action)),
+  onAction: (ctx, action) => orExplain(ctx, usage, () => postbackFlowAction(ctx, action)),
 };

@@ -1,6 +1,6 @@
 import { buildReport, type Report } from '../../../../src/app/build-report.js';
 import { reportToCsv } from '../../../../src/domain/csv.js';
-import type { Period } from '../../../../src/domain/period.js';
+import { localDayKey, localHourKey, type Period } from '../../../../src/domain/period.js';
 import { isTimeGroup, type ReportGroup } from '../../../../src/domain/report-dimensions.js';
 import type { ReportRow } from '../../../../src/domain/report-math.js';
 import type { ChartSpec } from '../../../../src/mail/charts/index.js';
@@ -55,10 +55,23 @@ function table(r: Report): Block {
   };
 }
 
-function chartSpec(r: Report, period: Period): ChartSpec {
+function chartSpec(r: Report, period: Period, now: number): ChartSpec {
   const time = isTimeGroup(r.group);
-  const rows = time ? r.rows : r.rows.slice(0, CHART_BARS);
+  let rows = time ? r.rows : r.rows.slice(0, CHART_BARS);
+  // Today (or this hour) is not over: its figure would read as a plunge next to whole days. It is drawn as
+  // in progress, and hours still to come are left out rather than drawn as zeros.
+  const nowKey =
+    r.group === 'day'
+      ? localDayKey(now, period.timezone)
+      : r.group === 'hour'
+        ? localHourKey(now, period.timezone)
+        : null;
+  const current = nowKey === null ? -1 : rows.findIndex((row) => row.key === nowKey);
+  if (current >= 0) rows = rows.slice(0, current + 1);
   return {
+    ...(current >= 0
+      ? { partial: { index: current, label: r.group === 'day' ? 'today so far' : 'this hour so far' } }
+      : {}),
     kind: time ? 'line' : 'bar',
     title: `Clicks and payout by ${r.groupTitle.toLowerCase()}`,
     subtitle: periodLabel(period),
@@ -75,7 +88,7 @@ function chartSpec(r: Report, period: Period): ChartSpec {
 async function chartBlock(ctx: CommandContext, r: Report, period: Period): Promise<Block[]> {
   if (r.rows.length === 0 || r.totals.clicks + r.totals.conversions === 0) return [];
   try {
-    const png = await renderChart(chartSpec(r, period));
+    const png = await renderChart(chartSpec(r, period, ctx.now));
     return [
       { kind: 'image', png, alt: `Chart: clicks and payout by ${r.groupTitle.toLowerCase()}, ${periodLabel(period)}` },
     ];
@@ -137,6 +150,6 @@ export const reportCommand: Command = {
   summary: 'a report table with a chart and CSV export',
   usage,
   needsPartner: true,
-  run: (ctx, args) => orExplain(usage, () => show(ctx, args)),
-  onAction: (ctx, action) => orExplain(usage, () => csv(ctx, action)),
+  run: (ctx, args) => orExplain(ctx, usage, () => show(ctx, args)),
+  onAction: (ctx, action) => orExplain(ctx, usage, () => csv(ctx, action)),
 };

@@ -1,20 +1,36 @@
 import { AppError } from '../../../../src/domain/errors.js';
-import { type Button, code, type Reply, reply, text } from '../../reply.js';
+import type { CommandContext } from '../../command.js';
+import { type Button, code, type Inline, type Reply, reply, text } from '../../reply.js';
 
 /**
  * What the partner typed was wrong, or names something they cannot see: the error's own message (it says
  * what to do) and the command's syntax. Anything else is a fault for the dispatcher to log and apologise for.
  */
-export async function orExplain(usage: string, fn: () => Promise<Reply | Reply[]>): Promise<Reply | Reply[]> {
+export async function orExplain(
+  ctx: Pick<CommandContext, 'user'>,
+  usage: string,
+  fn: () => Promise<Reply | Reply[]>,
+): Promise<Reply | Reply[]> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof AppError && (err.kind === 'invalid' || err.kind === 'not_found')) {
-      return reply([text(err.message, ['Usage: ', code(usage)])]);
+      return reply([text(err.message, ['Usage: ', cmd(ctx, usage)])]);
     }
     throw err;
   }
 }
+
+/**
+ * A command to send, inside a line. On Telegram it is written `/campaign 12` as plain text, which Telegram
+ * makes tappable (inside code it would not be); elsewhere the words in code, as the partner types them.
+ */
+export const cmd = (ctx: Pick<CommandContext, 'user'>, usage: string): Inline =>
+  ctx.user.platform === 'telegram' ? `/${usage}` : code(usage);
+
+/** The same inside a plain sentence: `/campaigns` on Telegram, `"campaigns"` elsewhere. */
+export const cmdText = (ctx: Pick<CommandContext, 'user'>, usage: string): string =>
+  ctx.user.platform === 'telegram' ? `/${usage}` : `"${usage}"`;
 
 const encoder = new TextEncoder();
 

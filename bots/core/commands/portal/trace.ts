@@ -2,7 +2,7 @@ import { traceClick } from '../../../../src/app/trace-click.js';
 import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { bold, code, italic, type Line, reply, text } from '../../reply.js';
-import { orExplain } from './shared.js';
+import { cmdText, orExplain } from './shared.js';
 
 const usage = 'trace CLICKID';
 
@@ -13,10 +13,10 @@ export const traceCommand: Command = {
   usage,
   needsPartner: true,
   run: (ctx, args) =>
-    orExplain(usage, async () => {
+    orExplain(ctx, usage, async () => {
       const partner = partnerOf(ctx);
       const id = args.trim();
-      if (id === '') return reply([text('Send the click id from your tracker: trace CLICKID')]);
+      if (id === '') return reply([text(`Send the click id from your tracker: ${cmdText(ctx, 'trace CLICKID')}`)]);
       const t = await traceClick(ctx.app, partner.id, id);
       const tz = partner.timezone;
       const k = t.click;
