@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
 import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
+import { type CacheBus, createCacheBus } from '../infra/cache-bus.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
@@ -46,6 +47,8 @@ export interface CreateAppOptions {
    * thread of ~10 MB, and without one the writer checkpoints the WAL itself, as SQLite does by default.
    */
   readPool?: boolean;
+  /** How this process announces and hears cache changes (default: pub/sub on `redis`; local only without it). */
+  cacheBus?: CacheBus;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
@@ -74,6 +77,14 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
         ? new Redis(redisOpt, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
         : new Redis({ ...redisOpt, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
+  const cacheBus =
+    opts.cacheBus ??
+    createCacheBus({
+      logger,
+      publisher: redis,
+      subscriber: redis ? redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : null,
+    });
+  deps.cacheBus = cacheBus;
 
   const closers: (() => Promise<unknown>)[] = [];
   const metrics = createMetrics();
@@ -96,6 +107,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
+      await cacheBus.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await stopCheckpoints?.();
       await ownReadDb?.destroy();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
+import type { CacheBus } from '../infra/cache-bus.js';
 import type { Logger } from '../infra/logger.js';
 import type { DeliveryHandoff } from './delivery-handoff.js';
 
@@ -17,6 +18,8 @@ export interface Deps {
   now: () => number;
   /** Where a relay running in this process takes freshly committed deliveries (absent: none does). */
   deliveryHandoff?: DeliveryHandoff;
+  /** Announces committed changes that cached look-ups in every process must forget (absent: this process only). */
+  cacheBus?: CacheBus;
 }
 
 /** Where a look-up outside any transaction should go: the read pool when there is one. */
