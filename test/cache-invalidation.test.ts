@@ -1,24 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/app/api-keys.js';
-import { type App, createApp } from '../src/app/create-app.js';
 import { revokeApiKey } from '../src/app/revoke-api-key.js';
-import { buildServer } from '../src/http/server.js';
-import { createLogger } from '../src/infra/logger.js';
 import { makeApprovedPair } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
-
-/** A second server process on the same database and Redis, as a second `api` process would be. */
-async function secondInstance(ctx: TestContext): Promise<{ app: App; server: FastifyInstance; ctx: TestContext }> {
-  const app = await createApp(ctx.config, { logger: createLogger('silent'), migrate: false });
-  const server = await buildServer(app);
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { app, server, ctx: { ...ctx, app, server, baseUrl: `http://127.0.0.1:${port}` } };
-}
+import { startSecondInstance } from './helpers/second-instance.js';
 
 /** Polls until `check` holds; answers how long that took (ms), or fails after `limitMs`. */
 async function msUntil(check: () => Promise<boolean>, limitMs = 5_000): Promise<number> {
@@ -45,15 +32,14 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 
 describe('changes reach every process within a second (postgres, two api instances)', () => {
   let a: TestContext;
-  let b: { app: App; server: FastifyInstance; ctx: TestContext };
+  let b: Awaited<ReturnType<typeof startSecondInstance>>;
 
   beforeAll(async () => {
     a = await startTestApp('postgres');
-    b = await secondInstance(a);
+    b = await startSecondInstance(a);
   });
   afterAll(async () => {
-    await b?.server.close();
-    await b?.app.close();
+    await b?.close();
     await a?.close();
   });
 
