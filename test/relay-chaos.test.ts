@@ -174,6 +174,16 @@ describe('relay chaos (sqlite, worker process killed, Redis wiped)', () => {
     expect(deliveries.length).toBe(sent);
     expect(pending).toBe(0);
     expect(missing).toEqual([]);
+    // Every send is in the attempt log: a delivery the partner got twice shows (at least) two attempts, the
+    // one its killed worker could not finish marked "interrupted".
+    const logged = new Map<string, number>();
+    for (const a of await ctx.app.db('postback_attempts').select('delivery_id')) {
+      logged.set(String(a.delivery_id), (logged.get(String(a.delivery_id)) ?? 0) + 1);
+    }
+    const times = new Map<string, number>();
+    for (const id of received) times.set(String(id), (times.get(String(id)) ?? 0) + 1);
+    const unlogged = [...times].filter(([id, n]) => (logged.get(id) ?? 0) < n).map(([id]) => id);
+    expect(unlogged).toEqual([]);
   });
 });
 

@@ -59,6 +59,18 @@ export const ConfigSchema = z
       .max(100, { message: 'must be between 0 and 100' })
       .default(5),
     SEED_DEMO: bool.default(true),
+    // The relay's crash window (README "Deployment"): a killed worker's deliveries are sent again after at
+    // most RELAY_LOCK_SECONDS + RELAY_STALLED_CHECK_SECONDS.
+    RELAY_LOCK_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds like 5' })
+      .min(1, { message: 'must be at least 1 (a shorter lock is renewed too often to hold)' })
+      .max(600, { message: 'must be at most 600' })
+      .default(5),
+    RELAY_STALLED_CHECK_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds like 3' })
+      .min(1, { message: 'must be at least 1' })
+      .max(600, { message: 'must be at most 600' })
+      .default(3),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
@@ -95,6 +107,8 @@ export interface Config {
   /** Share of a referred partner's payout credited to the referrer, in basis points (500 = 5 %). */
   referralRateBp: number;
   seedDemo: boolean;
+  /** BullMQ job lock and stalled-check period of the relay worker: together, its crash window. */
+  relay: { lockMs: number; stalledCheckMs: number };
 }
 
 export class ConfigError extends Error {
@@ -139,6 +153,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     referralRateBp: Math.round(e.REFERRAL_RATE_PERCENT * 100),
     seedDemo: e.SEED_DEMO,
+    relay: { lockMs: e.RELAY_LOCK_SECONDS * 1000, stalledCheckMs: e.RELAY_STALLED_CHECK_SECONDS * 1000 },
   };
 }
 

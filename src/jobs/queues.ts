@@ -30,8 +30,16 @@ export const DELIVERY_JOB_OPTIONS = {
 export const jobIdOf = (deliveryId: number) => `d${deliveryId}`;
 export const deliveryIdOf = (jobId: string | undefined) => Number((jobId ?? '').slice(1));
 
-export function deliveryJob(id: number, delay = 0) {
-  return { name: DELIVER_JOB, data: {}, opts: { jobId: jobIdOf(id), ...(delay > 0 ? { delay } : {}) } };
+/**
+ * `recovered`: re-added by the reconciler for a row that was handed out long ago and is still pending, so an
+ * earlier send may have reached the partner before its worker died; the next attempt says so in the log.
+ */
+export function deliveryJob(id: number, delay = 0, recovered = false) {
+  return {
+    name: DELIVER_JOB,
+    data: recovered ? { recovered: true } : {},
+    opts: { jobId: jobIdOf(id), ...(delay > 0 ? { delay } : {}) },
+  };
 }
 
 /**
@@ -55,9 +63,13 @@ export async function enqueueBatches(queue: Queue, ids: number[], size = BATCH_S
 }
 
 /** Adds jobs for these delivery ids; existing jobs with the same id are left alone by BullMQ. */
-export async function enqueueDeliveries(queue: Queue, items: { id: number; delay?: number }[]): Promise<void> {
+export async function enqueueDeliveries(
+  queue: Queue,
+  items: { id: number; delay?: number }[],
+  opts: { recovered?: boolean } = {},
+): Promise<void> {
   for (let i = 0; i < items.length; i += 500) {
-    await queue.addBulk(items.slice(i, i + 500).map((it) => deliveryJob(it.id, it.delay)));
+    await queue.addBulk(items.slice(i, i + 500).map((it) => deliveryJob(it.id, it.delay, opts.recovered)));
   }
 }
 

@@ -37,6 +37,7 @@ export function startReconciler(
         enqueueDeliveries(
           queue,
           page.map((id) => ({ id })),
+          { recovered: true },
         ),
     );
     if (ids.length === 0) return 0;

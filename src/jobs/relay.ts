@@ -143,8 +143,10 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
     connection: workerConnection(base),
     prefix,
     concurrency,
-    lockDuration: opts.lockDurationMs ?? 30_000,
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    // The crash window: a killed worker's jobs are taken again once their lock expires (it is renewed every
+    // half lock while the worker lives) and the next stalled check runs; see RELAY_LOCK_SECONDS.
+    lockDuration: opts.lockDurationMs ?? app.config.relay.lockMs,
+    stalledInterval: opts.stalledIntervalMs ?? app.config.relay.stalledCheckMs,
     maxStalledCount: 1,
     removeOnComplete: { count: 0 },
     removeOnFail: { count: 0 },
