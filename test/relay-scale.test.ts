@@ -108,8 +108,6 @@ describe('dispatching with several workers (postgres)', () => {
           await startRelay(ctx.app, {
             prefix,
             dispatchPollMs: 10,
-            fastLane: false,
-            sendThread: false,
             concurrency: 64,
           }),
         );

@@ -9,13 +9,11 @@ import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
 import { type ClickWriter, createClickWriter } from './click-writer.js';
 import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
-import { createDeliveryHandoff, type DeliveryHandoff } from './delivery-handoff.js';
 import type { Deps } from './deps.js';
 import { createTrackingCache, type TrackingCache } from './tracking-cache.js';
 
 /** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
 export interface App extends Deps {
-  deliveryHandoff: DeliveryHandoff;
   verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
@@ -55,7 +53,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const logger = opts.logger ?? createLogger(config.logLevel);
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
-  const deliveryHandoff = createDeliveryHandoff();
   // A database passed in by the caller (tests, benches) comes with its read pool (or none) and its own
   // checkpoint arrangements; a SQLite file opened here gets both.
   const ownReadDb = opts.db || opts.readPool === false ? null : createReadDb(config.database);
@@ -67,7 +64,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     ...(readDb ? { readDb } : {}),
     logger,
     now: opts.now ?? Date.now,
-    deliveryHandoff,
   };
   const redisOpt = opts.redis === undefined ? (config.redisUrl ?? null) : opts.redis;
   const redis =
@@ -97,7 +93,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   closers.push(() => clickWriter.close());
   const app: App = {
     ...deps,
-    deliveryHandoff,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
     metrics,

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import type { CacheBus } from '../infra/cache-bus.js';
 import type { Logger } from '../infra/logger.js';
-import type { DeliveryHandoff } from './delivery-handoff.js';
 
 /** What every use case may use. Built once by the composition root (src/app/create-app.ts); tests build their own. */
 export interface Deps {
@@ -16,8 +15,6 @@ export interface Deps {
   logger: Logger;
   /** Epoch milliseconds; injectable so tests can pin "now". */
   now: () => number;
-  /** Where a relay running in this process takes freshly committed deliveries (absent: none does). */
-  deliveryHandoff?: DeliveryHandoff;
   /** Announces committed changes that cached look-ups in every process must forget (absent: this process only). */
   cacheBus?: CacheBus;
 }

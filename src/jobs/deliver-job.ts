@@ -113,7 +113,6 @@ function createAttempt(ctx: DeliverContext) {
  * a page of fresh deliveries, read in one query and sent concurrently; whatever must wait gets its own
  * delayed "d" job. If that hand-off fails the batch job fails and BullMQ re-runs it: rows already finished
  * are skipped, and the reconciler still covers every pending row if Redis loses everything.
- * `firstAttempts` is also the fast lane's entry (fresh-lane.ts): the same thing for rows already in memory.
  */
 export function createDeliverProcessor(ctx: DeliverContext) {
   const attempt = createAttempt(ctx);
@@ -156,17 +155,6 @@ export function createDeliverProcessor(ctx: DeliverContext) {
   return {
     process(job: Job, token?: string): Promise<string> {
       return job.name === BATCH_JOB ? batch(job) : single(job, token);
-    },
-    /** First attempts of rows this process already holds (the fast lane); bounded like a batch job. */
-    sendFresh(rows: DeliveryForSend[]): Promise<number> {
-      return ctx.loaded.run(
-        () =>
-          firstAttempts(
-            rows.map((r) => r.id),
-            new Map(rows.map((r) => [r.id, r])),
-          ),
-        rows.length,
-      );
     },
   };
 }
