@@ -36,6 +36,27 @@ export async function claimUndispatched(
   });
 }
 
+/**
+ * Any outbox page, taken the same way: `find(q, lock)` reads it (row-locked with SKIP LOCKED when `lock`),
+ * `enqueue` hands it over, `mark` stamps it, in one transaction on PostgreSQL.
+ */
+export async function claimPage(
+  db: Knex,
+  find: (q: Knex | Knex.Transaction, lock: boolean) => Promise<number[]>,
+  enqueue: (ids: number[]) => Promise<void>,
+  mark: (q: Knex | Knex.Transaction, ids: number[]) => Promise<void>,
+): Promise<number[]> {
+  const run = async (q: Knex | Knex.Transaction, lock: boolean) => {
+    const ids = await find(q, lock);
+    if (ids.length > 0) {
+      await enqueue(ids);
+      await mark(q, ids);
+    }
+    return ids;
+  };
+  return isSqlite(db) ? run(db, false) : db.transaction((trx) => run(trx, true));
+}
+
 /** The reconciler's page, taken the same way: two reconcilers never stamp the same rows or wait on each other. */
 export async function claimOverdue(
   db: Knex,
