@@ -47,14 +47,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** CPU seconds of a process (user + system). */
+const lastCpu = new Map<number, number>();
+/** CPU seconds of a process (user + system); a process killed since keeps its last reading. */
 function cpuOf(pid: number | undefined): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK;
+    const s = (Number(fields[11]) + Number(fields[12])) / TICK;
+    lastCpu.set(pid ?? 0, s);
+    return s;
   } catch {
-    return 0;
+    return lastCpu.get(pid ?? 0) ?? 0;
   }
 }
 
@@ -189,11 +192,13 @@ async function drive(
       ? (async () => {
           await sleep(1000);
           const w = procs.find((p) => p.role === 'worker');
+          cpuOf(w?.proc.pid); // its last reading counts
           w?.proc.kill('SIGKILL');
           await sleep(1000);
           const a = procs.filter((p) => p.port).at(-1);
           if (a?.port && apiPorts().length > 1) {
             dead.add(a.port);
+            cpuOf(a.proc.pid);
             a.proc.kill('SIGKILL');
           }
         })()
