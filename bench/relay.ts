@@ -7,7 +7,6 @@
  *    delivery's {postback_id}. Targets (issue 3): >= 5,000 delivered/s and >= 0.25 of raw.
  * 3. backlog: `backlog` deliveries written straight to the outbox, then a worker-only child drains them
  *    while its RSS is sampled from /proc. Target: 1,000,000 under 300 MB (pass 1000000 as the 2nd argument).
- * `--no-fast-lane` / `--no-send-thread` run the end-to-end phase without those parts of the relay, to compare.
  * Uses its own redis-server on a free port. Shared 2-core machine: figures are noisy; compare ratios.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -31,9 +30,6 @@ interface ChildArgs {
   redisUrl: string;
   receiverUrl: string;
   n: number;
-  /** For comparisons: the relay as it was before each change (`--no-fast-lane`, `--no-send-thread`). */
-  noFastLane?: boolean;
-  noSendThread?: boolean;
 }
 
 /** Runs `n` requests with at most CONCURRENCY in flight. */
@@ -72,8 +68,7 @@ async function child(args: ChildArgs): Promise<void> {
   });
   // The worker-only child opens the app as `partnerdesk worker` does: without the SQLite read pool.
   const app = await createApp(config, { logger: createLogger('warn'), readPool: args.mode !== 'worker' });
-  const relay =
-    args.mode === 'api' ? null : await startRelay(app, { sendThread: !args.noSendThread, fastLane: !args.noFastLane });
+  const relay = args.mode === 'api' ? null : await startRelay(app);
   let port = 0;
   if (args.mode === 'app' || args.mode === 'api') {
     const server = await buildServer(app);
@@ -217,11 +212,7 @@ async function main(): Promise<void> {
 
     // 2. end-to-end through the app.
     const split = process.argv.includes('--split');
-    const variant = {
-      noFastLane: process.argv.includes('--no-fast-lane'),
-      noSendThread: process.argv.includes('--no-send-thread'),
-    };
-    const app = await spawnChild({ mode: split ? 'api' : 'app', dataDir: dir, redisUrl, receiverUrl, n, ...variant });
+    const app = await spawnChild({ mode: split ? 'api' : 'app', dataDir: dir, redisUrl, receiverUrl, n });
     children.push(app.proc);
     const sideWorker = split ? await spawnChild({ mode: 'worker', dataDir: dir, redisUrl, receiverUrl, n }) : null;
     if (sideWorker) children.push(sideWorker.proc);

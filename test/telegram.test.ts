@@ -303,6 +303,7 @@ describe('`partnerdesk bots` runs the Telegram bot (sqlite)', () => {
       // The banner is printed once start-up finishes, which can come after the first reply on a busy machine.
       await fake.waitFor(() => out.includes('Telegram on (long polling)'), 30_000).catch(() => undefined);
       expect(out).toContain('Telegram on (long polling)');
+      expect(out).toContain('partnerdesk is running (bots)');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out).toContain('Telegram bot');

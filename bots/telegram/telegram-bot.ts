@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { App } from '../../src/app/create-app.js';
@@ -6,6 +7,7 @@ import type { ChatUser, Command } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import { planReply } from './render-reply.js';
 import { DEFAULT_RETRY, type RetryPolicy, sendPlanned, withRetry } from './send.js';
+import { chatOfUpdate, createUpdateCoordination } from './update-coordination.js';
 
 /** The part of the bot core this adapter uses (bots/core/bot-core.ts builds it). */
 export interface ChatCore {
@@ -18,6 +20,8 @@ export interface TelegramBotOptions {
   /** Default: webhook when TELEGRAM_WEBHOOK_SECRET is set, else long polling. */
   mode?: 'polling' | 'webhook';
   retry?: RetryPolicy;
+  /** How long a chat lock or the poller lease lives without renewal (several processes; default 10 s). */
+  leaseMs?: number;
 }
 
 export interface RunningTelegramBot {
@@ -35,7 +39,9 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /**
  * The Telegram adapter: takes updates (long polling, or the webhook route), turns them into core calls with a
  * normalised ChatUser, and renders the Replies. Work for one chat runs one update at a time, so a partner's
- * answers arrive in the order they asked; different chats run side by side.
+ * answers arrive in the order they asked; different chats run side by side. With Redis, any number of
+ * processes may run the bot (update-coordination.ts): each update_id is handled once, a chat's webhook updates
+ * run one at a time across processes, and one process polls while the others stand by.
  */
 export async function startTelegramBot(
   app: App,
@@ -63,6 +69,16 @@ export async function startTelegramBot(
       inflight.delete(next);
       if (chains.get(chatId) === next) chains.delete(chatId);
     });
+  };
+
+  /** Resolves when the work queued for this chat so far (in this process) is done. */
+  const settleChat = async (chatId: string) => {
+    let c = chains.get(chatId);
+    while (c) {
+      await c;
+      const next = chains.get(chatId);
+      c = next === c ? undefined : next;
+    }
   };
 
   const answer = async (user: ChatUser, update: number, produce: () => Promise<Reply[]>) => {
@@ -123,8 +139,27 @@ export async function startTelegramBot(
     (err) => log.warn({ err, event: 'telegram.set_commands_failed' }, 'could not set the bot command menu'),
   );
 
+  const coordination = app.redis
+    ? createUpdateCoordination({
+        redis: app.redis,
+        // One namespace per bot and Bot API server; hashed, so the token never appears in Redis.
+        prefix: `pd:tg:${createHash('sha256')
+          .update(`${cfg.apiRoot ?? ''}|${cfg.token}`)
+          .digest('hex')
+          .slice(0, 16)}`,
+        logger: app.logger,
+        leaseMs: opts.leaseMs,
+      })
+    : null;
+  /** Handles an update unless another process (or an earlier delivery) already did. */
+  const take = async (update: Update) => {
+    if (coordination && !(await coordination.firstSeen(update.update_id))) return;
+    await bot.handleUpdate(update);
+  };
+
   let stopPolling: (() => Promise<void>) | null = null;
   let detach: (() => void) | null = null;
+  let settleQueues: (() => Promise<void>) | null = null;
   if (mode === 'webhook') {
     const url = `${app.config.publicUrl}/telegram/webhook`;
     await withRetry(
@@ -133,12 +168,31 @@ export async function startTelegramBot(
       log,
       'setWebhook',
     );
-    detach = attachTelegramWebhook(app, (update) => bot.handleUpdate(update as Update));
+    if (coordination) {
+      const chats = coordination.createChatQueue(async (raw) => {
+        await bot.handleUpdate(raw as Update);
+        await settleChat(chatOfUpdate(raw));
+      });
+      settleQueues = () => chats.settle();
+      detach = attachTelegramWebhook(app, async (raw) => {
+        const update = raw as Update;
+        if (!(await coordination.firstSeen(update.update_id))) return;
+        await chats.push(chatOfUpdate(update), update.update_id, update).catch(async (err) => {
+          // Redis took the update id but not the update: handle it here rather than lose it.
+          log.warn({ err: (err as Error).message, event: 'telegram.chat_queue_unavailable' }, 'handling locally');
+          await bot.handleUpdate(update);
+        });
+      });
+    } else {
+      detach = attachTelegramWebhook(app, (update) => bot.handleUpdate(update as Update));
+    }
     log.info({ event: 'telegram.started', mode, url, bot: bot.botInfo.username }, 'telegram bot listening on webhook');
   } else {
     // A webhook left over from an earlier run would make getUpdates fail with 409.
     await withRetry(() => telegram.deleteWebhook(), retry, log, 'deleteWebhook');
-    stopPolling = startPolling(bot, log);
+    stopPolling = coordination
+      ? coordination.runAsSolePoller((signal) => pollUpdates(bot, log, take, signal))
+      : startPolling(bot, log, take);
     log.info({ event: 'telegram.started', mode, bot: bot.botInfo.username }, 'telegram bot polling');
   }
 
@@ -147,6 +201,7 @@ export async function startTelegramBot(
     async stop() {
       detach?.();
       await stopPolling?.();
+      await settleQueues?.();
       while (inflight.size) await Promise.allSettled([...inflight]);
     },
   };
@@ -156,41 +211,49 @@ export async function startTelegramBot(
  * Long polling with our own loop rather than bot.launch(): stop() can then abort a pending getUpdates at any
  * moment and confirm the last offset, so a restart neither hangs nor replays handled updates.
  */
-function startPolling(bot: Telegraf, log: App['logger']): () => Promise<void> {
+function startPolling(bot: Telegraf, log: App['logger'], take: (u: Update) => Promise<void>): () => Promise<void> {
   const abort = new AbortController();
-  let offset = 0;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        const updates = await bot.telegram.callApi(
-          'getUpdates',
-          { timeout: 50, offset, allowed_updates: [...ALLOWED_UPDATES] },
-          // biome-ignore lint/suspicious/noExplicitAny: telegraf types the signal as its abort-controller polyfill; node-fetch accepts the native one
-          { signal: abort.signal as any },
-        );
-        for (const u of updates) {
-          offset = u.update_id + 1;
-          await bot.handleUpdate(u);
-        }
-      } catch (err) {
-        if (abort.signal.aborted) break;
-        const fatal = err instanceof TelegramError && err.code === 401;
-        const wait = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 5) : 5;
-        log.error({ err, event: fatal ? 'telegram.token_refused' : 'telegram.poll_failed', wait }, 'getUpdates failed');
-        if (fatal) return;
-        await new Promise((resolve) => {
-          const t = setTimeout(resolve, wait * 1000);
-          abort.signal.addEventListener('abort', () => resolve(clearTimeout(t)), { once: true });
-        });
-      }
-    }
-    // Confirms the handled updates to Telegram; without it the next start would get them again.
-    if (offset) await bot.telegram.callApi('getUpdates', { offset, limit: 1, timeout: 0 }).catch(() => {});
-  })();
+  const loop = pollUpdates(bot, log, take, abort.signal);
   return async () => {
     abort.abort();
     await loop;
   };
+}
+
+/** Polls until `signal` aborts (or the token is refused), then confirms what it handled. */
+async function pollUpdates(
+  bot: Telegraf,
+  log: App['logger'],
+  take: (u: Update) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  let offset = 0;
+  while (!signal.aborted) {
+    try {
+      const updates = await bot.telegram.callApi(
+        'getUpdates',
+        { timeout: 50, offset, allowed_updates: [...ALLOWED_UPDATES] },
+        // biome-ignore lint/suspicious/noExplicitAny: telegraf types the signal as its abort-controller polyfill; node-fetch accepts the native one
+        { signal: signal as any },
+      );
+      for (const u of updates) {
+        offset = u.update_id + 1;
+        await take(u);
+      }
+    } catch (err) {
+      if (signal.aborted) break;
+      const fatal = err instanceof TelegramError && err.code === 401;
+      const wait = err instanceof TelegramError && err.code === 429 ? (err.parameters?.retry_after ?? 5) : 5;
+      log.error({ err, event: fatal ? 'telegram.token_refused' : 'telegram.poll_failed', wait }, 'getUpdates failed');
+      if (fatal) return;
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, wait * 1000);
+        signal.addEventListener('abort', () => resolve(clearTimeout(t)), { once: true });
+      });
+    }
+  }
+  // Confirms the handled updates to Telegram; without it the next poller would get them again.
+  if (offset) await bot.telegram.callApi('getUpdates', { offset, limit: 1, timeout: 0 }).catch(() => {});
 }
 
 async function setCommands(core: ChatCore, send: (c: { command: string; description: string }[]) => Promise<unknown>) {

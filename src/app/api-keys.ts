@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { findActiveApiKeyByHash, touchApiKey } from '../db/repositories/api-keys.js';
 import { AppError } from '../domain/errors.js';
+import { createCachedLookup } from '../infra/cached-lookup.js';
 import type { Deps } from './deps.js';
 
 export interface ApiPrincipal {
@@ -34,35 +36,40 @@ export async function createApiKey(
 }
 
 /**
- * Looks a bearer key up by hash. Valid keys are cached briefly so hot API paths do not hit the database
- * per request; a revoked key stops working within the cache TTL.
+ * Looks a bearer key up by hash. Valid keys are cached so hot API paths do not hit the database per request.
+ * A revoked key is refused at once in every process: revokeApiKey announces it on the cache bus after the
+ * change commits and each process forgets that key (infra/cache-bus.ts). The TTL is the safety net for a
+ * revoke that could not reach Redis. Unknown keys are not cached: a key created a moment later must work.
  */
 export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
-  const cache = new Map<string, { p: ApiPrincipal; until: number }>();
+  const bus = deps.cacheBus;
+  const lookup = createCachedLookup(
+    async (hash: string): Promise<ApiPrincipal | null> => {
+      const row = await findActiveApiKeyByHash(deps.db, hash);
+      if (!row) return null;
+      // Best effort: a lost last_used_at is harmless, so it is not awaited on the request path.
+      touchApiKey(deps.db, row.id, deps.now()).catch(() => {});
+      const role = row.role === 'admin' ? 'admin' : 'partner';
+      return { keyId: Number(row.id), name: row.name, role, partnerId: row.partner_id ?? null };
+    },
+    { max: 10_000, ttlMs, trusted: bus ? () => bus.live() : undefined, keep: (p) => p !== null },
+  );
+  bus?.subscribe('api-keys', (keyId) => {
+    if (keyId === undefined) return lookup.clear();
+    for (const [hash, p] of [...lookup.entries()]) if (p && String(p.keyId) === keyId) lookup.delete(hash);
+  });
   return async function verify(key: string | undefined): Promise<ApiPrincipal> {
     if (!key) {
       throw new AppError('unauthenticated', 'missing_api_key', 'send your API key as "Authorization: Bearer <key>"');
     }
-    const hash = hashApiKey(key);
-    const hit = cache.get(hash);
-    const now = deps.now();
-    if (hit && hit.until > now) return hit.p;
-    const row = await deps.db('api_keys').where({ key_hash: hash }).whereNull('revoked_at').first();
-    if (!row) {
+    const p = await lookup.get(hashApiKey(key));
+    if (!p) {
       throw new AppError(
         'unauthenticated',
         'invalid_api_key',
         'this API key is unknown or revoked; create one with `partnerdesk apikey create <name>`',
       );
     }
-    const p: ApiPrincipal = { keyId: row.id, name: row.name, role: row.role, partnerId: row.partner_id ?? null };
-    cache.set(hash, { p, until: now + ttlMs });
-    // Best effort: a lost last_used_at is harmless, so it is not awaited on the request path.
-    deps
-      .db('api_keys')
-      .where({ id: row.id })
-      .update({ last_used_at: now })
-      .catch(() => {});
     return p;
   };
 }

@@ -1,6 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
 import { ownEntry } from '../domain/own-entry.js';
-import { LruCache } from '../infra/lru.js';
 
 /** The device values stored on clicks and offered as a report dimension. */
 export const DEVICES = [
@@ -62,7 +62,7 @@ export function parseUserAgent(ua: string): UserAgentInfo {
  * (a few thousand strings cover most traffic), so results are kept in a bounded LRU keyed by the string.
  */
 export function createUserAgentClassifier(max = 5000): (ua: string) => UserAgentInfo {
-  const cache = new LruCache<string, UserAgentInfo>(max);
+  const cache = new LRUCache<string, UserAgentInfo>({ max });
   return (ua) => {
     const hit = cache.get(ua);
     if (hit) return hit;

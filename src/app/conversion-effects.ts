@@ -80,16 +80,6 @@ export async function applyConversionChanges(
       before: c.before,
       after: c.after,
       at: now,
-      source: {
-        conversion: {
-          campaignId: c.campaignId,
-          type: c.type,
-          txid: c.txid,
-          currency: c.currency,
-          createdAt: c.conversionAt,
-        },
-        click: { clickId: c.click.clickId, refId: c.click.refId, sub: c.click.sub, country: c.click.country },
-      },
     });
   }
   await appendLedgerEntries(trx, entries);

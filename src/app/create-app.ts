@@ -3,19 +3,18 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
 import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
+import { type CacheBus, createCacheBus } from '../infra/cache-bus.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { securePrivateData } from '../infra/private-files.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
 import { type ClickWriter, createClickWriter } from './click-writer.js';
 import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
-import { createDeliveryHandoff, type DeliveryHandoff } from './delivery-handoff.js';
 import type { Deps } from './deps.js';
 import { createTrackingCache, type TrackingCache } from './tracking-cache.js';
 
 /** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
 export interface App extends Deps {
-  deliveryHandoff: DeliveryHandoff;
   verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
@@ -47,6 +46,8 @@ export interface CreateAppOptions {
    * thread of ~10 MB, and without one the writer checkpoints the WAL itself, as SQLite does by default.
    */
   readPool?: boolean;
+  /** How this process announces and hears cache changes (default: pub/sub on `redis`; local only without it). */
+  cacheBus?: CacheBus;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
@@ -54,7 +55,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   securePrivateData(config.dataDir, (msg, err) => logger.warn({ err, event: 'data_dir.not_private' }, msg));
   const db = opts.db ?? createDb(config.database);
   if (opts.migrate !== false) await migrateLatest(db);
-  const deliveryHandoff = createDeliveryHandoff();
   // A database passed in by the caller (tests, benches) comes with its read pool (or none) and its own
   // checkpoint arrangements; a SQLite file opened here gets both.
   const ownReadDb = opts.db || opts.readPool === false ? null : createReadDb(config.database);
@@ -66,7 +66,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     ...(readDb ? { readDb } : {}),
     logger,
     now: opts.now ?? Date.now,
-    deliveryHandoff,
   };
   const redisOpt = opts.redis === undefined ? (config.redisUrl ?? null) : opts.redis;
   const redis =
@@ -76,6 +75,14 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
         ? new Redis(redisOpt, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
         : new Redis({ ...redisOpt, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
+  const cacheBus =
+    opts.cacheBus ??
+    createCacheBus({
+      logger,
+      publisher: redis,
+      subscriber: redis ? redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : null,
+    });
+  deps.cacheBus = cacheBus;
 
   const closers: (() => Promise<unknown>)[] = [];
   const metrics = createMetrics();
@@ -88,7 +95,6 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   closers.push(() => clickWriter.close());
   const app: App = {
     ...deps,
-    deliveryHandoff,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
     metrics,
@@ -98,6 +104,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
+      await cacheBus.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await stopCheckpoints?.();
       await ownReadDb?.destroy();

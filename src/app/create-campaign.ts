@@ -32,7 +32,7 @@ export async function createCampaign(deps: Deps, input: unknown): Promise<Campai
   }
   const creatives = toCreativeRows(c.creatives);
   const now = deps.now();
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const id = await insertCampaign(trx, {
       name: c.name,
       type: c.type,
@@ -58,4 +58,7 @@ export async function createCampaign(deps: Deps, input: unknown): Promise<Campai
     const details = await loadCampaignDetails(trx, [id]);
     return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
   });
+  // After the commit, so a process that forgets and reloads at once reads the change.
+  await deps.cacheBus?.publish('tracking');
+  return result;
 }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
+import type { CacheBus } from '../infra/cache-bus.js';
 import type { Logger } from '../infra/logger.js';
 import type { ResolveHost } from '../outbound/safe-http.js';
-import type { DeliveryHandoff } from './delivery-handoff.js';
 
 /** What every use case may use. Built once by the composition root (src/app/create-app.ts); tests build their own. */
 export interface Deps {
@@ -21,8 +21,8 @@ export interface Deps {
    * it to play a name that does not exist or a resolver that is down, without real DNS.
    */
   resolveHost?: ResolveHost;
-  /** Where a relay running in this process takes freshly committed deliveries (absent: none does). */
-  deliveryHandoff?: DeliveryHandoff;
+  /** Announces committed changes that cached look-ups in every process must forget (absent: this process only). */
+  cacheBus?: CacheBus;
 }
 
 /** Where a look-up outside any transaction should go: the read pool when there is one. */

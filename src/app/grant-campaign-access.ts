@@ -24,13 +24,16 @@ export async function grantCampaignAccess(
   const partnerId = parseInput(idSchema('partner'), raw.partnerId, 'partner_id');
   rejectUnknownKeys(input, ['status']);
   const { status } = parseInput(AccessSchema, input);
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     if (!(await findCampaignById(trx, campaignId))) throw campaignNotFound(campaignId, 'campaign_id');
     if (!(await findPartnerById(trx, partnerId))) throw partnerNotFound(partnerId, 'partner_id');
     await upsertAccess(trx, { partner_id: partnerId, campaign_id: campaignId, status, created_at: deps.now() });
     const row = await findAccess(trx, partnerId, campaignId);
     return toAccessView(row!);
   });
+  // After the commit, so a process that forgets and reloads at once reads the change.
+  await deps.cacheBus?.publish('tracking');
+  return result;
 }
 
 export async function listCampaignAccess(deps: Deps, rawCampaignId: unknown): Promise<AccessView[]> {

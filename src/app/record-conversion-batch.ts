@@ -154,6 +154,6 @@ async function bookBatch(
     if (id !== undefined) out[index] = { kind: 'duplicate', conversionId: id };
   }
   await insertReferralCommissions(trx, commissions);
-  await applyConversionChanges(trx, changes, now, { handoff: deps.deliveryHandoff, postbacks });
+  await applyConversionChanges(trx, changes, now, { postbacks });
   return out;
 }

@@ -5,8 +5,8 @@ import { idSchema } from './admin-input.js';
 import type { Deps } from './deps.js';
 
 /**
- * Revokes a key; idempotent. Servers cache verified keys briefly (see api-keys.ts), so a running server
- * stops accepting it within that cache's TTL (30 s).
+ * Revokes a key; idempotent. Every running process forgets the key as soon as the revocation commits (the
+ * cache bus, see api-keys.ts), so it is refused everywhere within a moment.
  */
 export async function revokeApiKey(
   deps: Deps,
@@ -16,5 +16,7 @@ export async function revokeApiKey(
   const row = await findApiKeyRow(deps.db, id);
   if (!row) throw notFound('api_key_not_found', `API key ${id} does not exist; see \`partnerdesk apikey list\``, 'id');
   if (row.revoked_at === null) await markApiKeyRevoked(deps.db, id, deps.now());
+  // Every time, even when it was already revoked: a retry after a lost announcement still reaches everyone.
+  await deps.cacheBus?.publish('api-keys', id);
   return { id, name: row.name, alreadyRevoked: row.revoked_at !== null };
 }

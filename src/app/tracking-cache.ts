@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   findAccessStatus,
   findPartnerStatus,
@@ -5,7 +6,8 @@ import {
   type TrackingCampaign,
 } from '../db/repositories/tracking-lookups.js';
 import { compileLandingTemplate, type LandingTemplate } from '../domain/click-macros.js';
-import { LruCache } from '../infra/lru.js';
+import type { CacheBus } from '../infra/cache-bus.js';
+import { type Cached, createCachedLookup } from '../infra/cached-lookup.js';
 import { parseJsonArray } from './campaign-view.js';
 import type { Deps } from './deps.js';
 
@@ -27,11 +29,11 @@ export interface TrackingTarget {
 
 /**
  * The look-ups every tracking redirect makes (campaign and its landings, partner status, access), kept in
- * memory for a few seconds so a click costs no read queries. The price is staleness: a campaign paused, a
- * partner suspended or access revoked stops clicks within `ttlMs` (default 5 s) in every process, or at
- * once in this process after `clear()` (admin use cases call it after such a change). Unknown ids are
- * cached too, so junk traffic cannot turn into one query per request; a campaign created after someone
- * hit its id appears within the TTL.
+ * memory so a click costs no read queries. A campaign paused, a partner suspended or access revoked reaches
+ * every process within a moment: the admin use cases announce the change on the cache bus after it commits,
+ * and each process forgets (see infra/cache-bus.ts). The TTL (default 5 s) is only the safety net for a
+ * change made where no bus reaches (a CLI verb that cannot reach Redis). Unknown ids are cached too, so junk
+ * traffic cannot turn into one query per request.
  */
 export interface TrackingCache {
   campaign(id: number): Cached<TrackingTarget | null>;
@@ -40,14 +42,7 @@ export interface TrackingCache {
   clear(): void;
 }
 
-/** A loaded value is returned as is (no promise, no microtask hop on the hot path); a miss as a promise. */
-export type Cached<T> = T | Promise<T>;
-
-interface Slot<V> {
-  done: boolean;
-  value: V | undefined;
-  promise: Promise<V>;
-}
+export type { Cached };
 
 export interface TrackingCacheOptions {
   ttlMs?: number;
@@ -55,40 +50,45 @@ export interface TrackingCacheOptions {
   max?: number;
 }
 
-export function createTrackingCache(deps: Pick<Deps, 'db' | 'logger'>, opts: TrackingCacheOptions = {}): TrackingCache {
-  const ttl = opts.ttlMs ?? 5000;
+export function createTrackingCache(
+  deps: Pick<Deps, 'db' | 'logger'> & { cacheBus?: CacheBus },
+  opts: TrackingCacheOptions = {},
+): TrackingCache {
+  const ttlMs = opts.ttlMs ?? 5000;
   const max = opts.max ?? 20_000;
-  const campaigns = new LruCache<number, Slot<TrackingTarget | null>>(max, ttl);
-  const partners = new LruCache<number, Slot<string | null>>(max, ttl);
-  const access = new LruCache<string, Slot<string | null>>(max, ttl);
-  const warned = new Set<string>();
+  const bus = deps.cacheBus;
+  const trusted = bus ? () => bus.live() : undefined;
+  const campaigns = createCachedLookup(
+    async (id: number) => {
+      const c = await findTrackingCampaign(deps.db, id);
+      return c ? toTarget(c) : null;
+    },
+    { max, ttlMs, trusted },
+  );
+  const partners = createCachedLookup((id: number) => findPartnerStatus(deps.db, id), { max, ttlMs, trusted });
+  const access = createCachedLookup(
+    (key: string) => {
+      const [partnerId, campaignId] = key.split('|').map(Number);
+      return findAccessStatus(deps.db, partnerId as number, campaignId as number);
+    },
+    { max, ttlMs, trusted },
+  );
+  const warned = new LRUCache<string, true>({ max: 10_000 });
   const log = deps.logger.child({ component: 'tracking' });
-
-  // The slot is cached from the first miss, so a burst of clicks on a cold entry shares one query.
-  function through<K, V>(cache: LruCache<K, Slot<V>>, key: K, load: () => Promise<V>): Cached<V> {
-    const hit = cache.get(key);
-    if (hit) return hit.done ? (hit.value as V) : hit.promise;
-    const slot: Slot<V> = { done: false, value: undefined, promise: load() };
-    cache.set(key, slot);
-    slot.promise.then(
-      (v) => {
-        slot.value = v;
-        slot.done = true;
-      },
-      () => {
-        if (cache.get(key) === slot) cache.delete(key); // a failed query must not be remembered
-      },
-    );
-    return slot.promise;
-  }
+  const clear = () => {
+    campaigns.clear();
+    partners.clear();
+    access.clear();
+  };
+  // Changes are rare and touch several look-ups at once (a campaign and its access rows): forget all.
+  bus?.subscribe('tracking', clear);
 
   function compile(campaignId: number, landingId: number | null, url: string): TrackingLanding {
     const template = compileLandingTemplate(url);
     if (template.unknown.length > 0) {
       const key = `${campaignId}|${landingId}|${url}`;
       if (!warned.has(key)) {
-        if (warned.size > 10_000) warned.clear();
-        warned.add(key);
+        warned.set(key, true);
         log.warn(
           { event: 'tracking.unknown_macro', campaignId, landingId, macros: template.unknown },
           `landing URL has macros that are not click macros; they are passed through as written: ${template.unknown.map((m) => `{${m}}`).join(' ')}`,
@@ -113,18 +113,9 @@ export function createTrackingCache(deps: Pick<Deps, 'db' | 'logger'>, opts: Tra
   }
 
   return {
-    campaign: (id) =>
-      through(campaigns, id, async () => {
-        const c = await findTrackingCampaign(deps.db, id);
-        return c ? toTarget(c) : null;
-      }),
-    partnerStatus: (id) => through(partners, id, () => findPartnerStatus(deps.db, id)),
-    accessStatus: (partnerId, campaignId) =>
-      through(access, `${partnerId}|${campaignId}`, () => findAccessStatus(deps.db, partnerId, campaignId)),
-    clear() {
-      campaigns.clear();
-      partners.clear();
-      access.clear();
-    },
+    campaign: (id) => campaigns.get(id),
+    partnerStatus: (id) => partners.get(id),
+    accessStatus: (partnerId, campaignId) => access.get(`${partnerId}|${campaignId}`),
+    clear,
   };
 }

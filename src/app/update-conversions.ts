@@ -204,7 +204,6 @@ async function updateOne(deps: Deps, trx: Knex.Transaction, item: UpdateItem): P
       },
     ],
     now,
-    { handoff: deps.deliveryHandoff },
   );
   return { status: 'updated', conversion_id: conv.id };
 }

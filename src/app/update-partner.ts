@@ -22,7 +22,7 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
   if (Object.values(p).every((v) => v === undefined)) {
     throw invalid('empty_update', `send at least one field to change: ${PARTNER_FIELDS.join(', ')}`);
   }
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const current = await findPartnerById(trx, id);
     if (!current) throw partnerNotFound(id);
     const currency = p.currency ?? current.currency;
@@ -57,6 +57,9 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
     const row = await findPartnerById(trx, id);
     return toPartnerView(row!);
   });
+  // After the commit, so a process that forgets and reloads at once reads the change.
+  await deps.cacheBus?.publish('tracking');
+  return result;
 }
 
 async function checkReferrer(db: Deps['db'], id: number, referrerId: number): Promise<void> {

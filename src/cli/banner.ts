@@ -8,6 +8,8 @@ export interface BannerInfo {
   httpUrl: string | null;
   redis: string;
   worker: boolean;
+  /** The Telegram bot runs in this process (the `bots` role, or `start` with a token). */
+  bots?: boolean;
   demoKey: string | null;
   seeded: { partners: number; campaigns: number; clicks: number; conversions: number; seconds: number } | null;
   example: { campaignId: number; partnerId: number; type: string } | null;
@@ -52,7 +54,7 @@ export function renderBanner(b: BannerInfo, now: number): string {
   const c = b.config;
   const base = b.httpUrl ?? c.publicUrl;
   const key = b.demoKey ?? '<your API key>';
-  const roles = [b.httpUrl && 'HTTP', b.worker && 'worker'].filter(Boolean).join(' + ');
+  const roles = [b.httpUrl && 'HTTP', b.worker && 'worker', b.bots && 'bots'].filter(Boolean).join(' + ') || 'idle';
   const lines: string[] = ['', `partnerdesk is running (${roles})`, ''];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
   if (b.httpUrl) {

@@ -79,6 +79,18 @@ export const ConfigSchema = z
     RATE_LIMIT_TEST_FIRES: requestLimit(10),
     RATE_LIMIT_WEBHOOK_PER_ADDRESS: requestLimit(1200),
     RATE_LIMIT_TRACKING_PER_ADDRESS: requestLimit(0),
+    // The relay's crash window (README "Deployment"): a killed worker's deliveries are sent again after at
+    // most RELAY_LOCK_SECONDS + RELAY_STALLED_CHECK_SECONDS.
+    RELAY_LOCK_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds like 5' })
+      .min(1, { message: 'must be at least 1 (a shorter lock is renewed too often to hold)' })
+      .max(600, { message: 'must be at most 600' })
+      .default(5),
+    RELAY_STALLED_CHECK_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds like 3' })
+      .min(1, { message: 'must be at least 1' })
+      .max(600, { message: 'must be at most 600' })
+      .default(3),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
@@ -144,6 +156,8 @@ export interface Config {
     webhookPerAddress: number;
     trackingPerAddress: number;
   };
+  /** BullMQ job lock and stalled-check period of the relay worker: together, its crash window. */
+  relay: { lockMs: number; stalledCheckMs: number };
 }
 
 export class ConfigError extends Error {
@@ -197,6 +211,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       webhookPerAddress: e.RATE_LIMIT_WEBHOOK_PER_ADDRESS,
       trackingPerAddress: e.RATE_LIMIT_TRACKING_PER_ADDRESS,
     },
+    relay: { lockMs: e.RELAY_LOCK_SECONDS * 1000, stalledCheckMs: e.RELAY_STALLED_CHECK_SECONDS * 1000 },
   };
 }
 

@@ -70,6 +70,12 @@ export async function startLocalRedis(opts: StartLocalRedisOptions): Promise<Loc
   }
 }
 
+/** Where the local Redis of this DATA_DIR answers, when one runs (another process started it); else null. */
+export async function findLocalRedis(dataDir: string): Promise<RedisOptions | null> {
+  const found = await findRunning(path.resolve(dataDir, 'redis'));
+  return found ? toRedisOptions(found) : null;
+}
+
 function result(connection: LocalRedisConnection, reused: boolean, stop: () => Promise<void>): LocalRedis {
   return { connection, redisOptions: toRedisOptions(connection), describe: describe(connection), reused, stop };
 }

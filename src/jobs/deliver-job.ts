@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { buildPostbackRequest, deliveryValues, endpointOf } from '../app/postback-request.js';
-import type { DeliveryForSend } from '../db/repositories/deliveries.js';
+import type { AttemptRow, DeliveryForSend } from '../db/repositories/deliveries.js';
 import { decideRetry, isEndpointFailure, jitter } from '../domain/retry-schedule.js';
 import type { Logger } from '../infra/logger.js';
 import type { SafeHttpClient } from '../outbound/safe-http.js';
@@ -39,7 +39,13 @@ type Step = { kind: 'done'; label: string } | { kind: 'later'; at: number };
  * the returned `later` always reads the new attempt count and never fires early.
  */
 function createAttempt(ctx: DeliverContext) {
-  return async function attempt(id: number, d: DeliveryForSend | undefined): Promise<Step> {
+  /**
+   * `resumed`: the job carrying this delivery was handed out before and its worker died (BullMQ found it
+   * stalled, or the reconciler recovered the row). Whether that worker's send reached the partner is unknown,
+   * so the log gets an "interrupted" attempt first: a partner who sees the postback twice finds both in the
+   * attempt log, and {postback_id} (the delivery id) is the same on both.
+   */
+  return async function attempt(id: number, d: DeliveryForSend | undefined, resumed = false): Promise<Step> {
     if (d?.state !== 'pending') return { kind: 'done', label: 'skipped' };
     if (!d.postback.enabled) {
       await ctx.store.writer.submit({ kind: 'dead_without_attempt', deliveryId: id, reason: 'postback_disabled' });
@@ -54,6 +60,7 @@ function createAttempt(ctx: DeliverContext) {
     // Paused: wait out the cool-down without spending an attempt; spread the wake-ups over a couple of seconds.
     if (gate.kind === 'pause') return { kind: 'later', at: gate.until + jitter(1000) };
 
+    if (resumed && d.attempts === 0) await ctx.store.writer.submit(interrupted(id, d, req, ctx.now()));
     const result = await ctx.sends.run(() => ctx.http.send({ ...req, signal: ctx.shutdown }));
     if (result.errorClass === 'aborted') return { kind: 'later', at: ctx.now() + 1000 };
     const at = ctx.now();
@@ -106,22 +113,22 @@ function createAttempt(ctx: DeliverContext) {
  * a page of fresh deliveries, read in one query and sent concurrently; whatever must wait gets its own
  * delayed "d" job. If that hand-off fails the batch job fails and BullMQ re-runs it: rows already finished
  * are skipped, and the reconciler still covers every pending row if Redis loses everything.
- * `firstAttempts` is also the fast lane's entry (fresh-lane.ts): the same thing for rows already in memory.
  */
 export function createDeliverProcessor(ctx: DeliverContext) {
   const attempt = createAttempt(ctx);
 
   async function single(job: Job, token: string | undefined): Promise<string> {
     const id = deliveryIdOf(job.id);
-    const step = await ctx.loaded.run(async () => attempt(id, await ctx.store.loader.load(id)));
+    const resumed = job.stalledCounter > 0 || (job.data as { recovered?: boolean }).recovered === true;
+    const step = await ctx.loaded.run(async () => attempt(id, await ctx.store.loader.load(id), resumed));
     if (step.kind === 'done') return step.label;
     await job.moveToDelayed(Math.max(step.at, ctx.now() + 1), token);
     throw new DelayedError();
   }
 
   /** One attempt each, concurrently; what must wait is handed to "d" jobs. Rejects if an outcome was not written. */
-  async function firstAttempts(ids: number[], rows: Map<number, DeliveryForSend>): Promise<number> {
-    const steps = await Promise.allSettled(ids.map((id) => attempt(id, rows.get(id))));
+  async function firstAttempts(ids: number[], rows: Map<number, DeliveryForSend>, resumed = false): Promise<number> {
+    const steps = await Promise.allSettled(ids.map((id) => attempt(id, rows.get(id), resumed)));
     const later: { id: number; delay: number }[] = [];
     let failed: unknown = null;
     steps.forEach((s, i) => {
@@ -137,7 +144,11 @@ export function createDeliverProcessor(ctx: DeliverContext) {
   async function batch(job: Job): Promise<string> {
     const ids = ((job.data as { ids?: unknown }).ids as number[] | undefined) ?? [];
     // A delivery whose outcome could not be written (database away) rejects: the job fails and BullMQ runs it again.
-    const later = await ctx.loaded.run(async () => firstAttempts(ids, await ctx.store.loadMany(ids)), ids.length);
+    const resumed = job.stalledCounter > 0;
+    const later = await ctx.loaded.run(
+      async () => firstAttempts(ids, await ctx.store.loadMany(ids), resumed),
+      ids.length,
+    );
     return `batch of ${ids.length}, ${later} to retry`;
   }
 
@@ -145,16 +156,30 @@ export function createDeliverProcessor(ctx: DeliverContext) {
     process(job: Job, token?: string): Promise<string> {
       return job.name === BATCH_JOB ? batch(job) : single(job, token);
     },
-    /** First attempts of rows this process already holds (the fast lane); bounded like a batch job. */
-    sendFresh(rows: DeliveryForSend[]): Promise<number> {
-      return ctx.loaded.run(
-        () =>
-          firstAttempts(
-            rows.map((r) => r.id),
-            new Map(rows.map((r) => [r.id, r])),
-          ),
-        rows.length,
-      );
+  };
+}
+
+function interrupted(
+  id: number,
+  d: DeliveryForSend,
+  req: { url: string; method: string },
+  at: number,
+): { kind: 'interrupted'; attempt: AttemptRow } {
+  return {
+    kind: 'interrupted',
+    attempt: {
+      delivery_id: id,
+      postback_id: d.postbackId,
+      partner_id: d.partnerId,
+      kind: 'delivery',
+      at,
+      url: req.url,
+      method: req.method,
+      status_code: null,
+      duration_ms: 0,
+      error_class: 'interrupted',
+      error_message: 'the worker sending this stopped before recording an answer; the partner may have received it',
+      response_snippet: '',
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import { onOutboxCommitted } from '../app/outbox-signal.js';
-import { findUndispatched, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
+import { claimUndispatched } from './dispatch-claim.js';
 import { createWaker } from './poll.js';
 import { BATCH_SIZE, enqueueBatches } from './queues.js';
 
@@ -11,12 +11,10 @@ export interface Dispatcher {
 }
 
 /**
- * Hands committed outbox rows to BullMQ: pages of pending rows with queued_at = 0, added as batch jobs
- * (jobId = "b" + first delivery id of the batch, see queues.ts), then marks them queued. Woken at once by
- * a commit in this process, else it polls.
- * Two dispatchers (two worker processes) may pick the same page: the second addBulk is a no-op per jobId
- * when the pages match, and otherwise a row sent twice at worst (at-least-once; the row state skips most).
- * A crash between addBulk and markQueued re-adds the page next time, which is equally harmless.
+ * Hands committed outbox rows to BullMQ: pages of pending rows with queued_at = 0, added as batch jobs (named
+ * for exactly the ids they carry, see queues.ts), then marks them queued. Woken at once by a commit in this
+ * process, else it polls. Any number of dispatchers (one per worker process) may run: on PostgreSQL each
+ * claims its page under row locks that the others skip (dispatch-claim.ts), so no row is handed over twice.
  */
 export function startDispatcher(
   deps: { db: Knex; logger: Logger; now: () => number },
@@ -55,11 +53,9 @@ export function startDispatcher(
           await sleep(backoff);
           continue;
         }
-        const ids = await findUndispatched(deps.db, pageSize);
-        if (ids.length > 0) {
-          await enqueueBatches(queue, ids);
-          await markQueued(deps.db, ids, deps.now());
-        }
+        const ids = await claimUndispatched(deps.db, { limit: pageSize, now: deps.now() }, (page) =>
+          enqueueBatches(queue, page),
+        );
         backoff = pollMs;
         if (ids.length === pageSize) continue;
       } catch (err) {

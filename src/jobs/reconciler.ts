@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { findOverdue, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
+import { claimOverdue } from './dispatch-claim.js';
 import { everyInterval } from './poll.js';
 import { enqueueDeliveries } from './queues.js';
 
@@ -30,20 +30,19 @@ export function startReconciler(
 
   const pass = async (): Promise<number> => {
     const now = deps.now();
-    const rows = await findOverdue(deps.db, { dueBefore: now - graceMs, queuedBefore: now - graceMs, limit: pageSize });
-    if (rows.length === 0) return 0;
-    await enqueueDeliveries(
-      queue,
-      rows.map((r) => ({ id: r.id })),
-    );
-    // Stamped so the next pass moves on to other rows when a large backlog is legitimately overdue.
-    await markQueued(
+    const ids = await claimOverdue(
       deps.db,
-      rows.map((r) => r.id),
-      now,
+      { dueBefore: now - graceMs, queuedBefore: now - graceMs, limit: pageSize, now },
+      (page) =>
+        enqueueDeliveries(
+          queue,
+          page.map((id) => ({ id })),
+          { recovered: true },
+        ),
     );
-    log.info({ event: 'reconciler.requeued', count: rows.length }, 're-enqueued overdue deliveries');
-    return rows.length;
+    if (ids.length === 0) return 0;
+    log.info({ event: 'reconciler.requeued', count: ids.length }, 're-enqueued overdue deliveries');
+    return ids.length;
   };
   const runOnce = () => {
     running ??= pass().finally(() => {

@@ -22,6 +22,8 @@ export type RelayWrite =
       disable?: { postbackId: number; partnerId: number; reason: string };
     }
   | { kind: 'dead_without_attempt'; deliveryId: number; reason: string }
+  /** A send that may have happened in a process that died mid-job: logged, the delivery itself unchanged. */
+  | { kind: 'interrupted'; attempt: AttemptRow }
   | { kind: 'event'; event: PartnerEvent };
 
 export interface RelayStore {
@@ -51,6 +53,8 @@ export function createRelayStore(
           if (it.kind === 'attempt') {
             attempts.push(it.attempt);
             updates.push(it.update);
+          } else if (it.kind === 'interrupted') {
+            attempts.push(it.attempt);
           } else if (it.kind === 'dead_without_attempt') {
             dead.set(it.reason, [...(dead.get(it.reason) ?? []), it.deliveryId]);
           } else {

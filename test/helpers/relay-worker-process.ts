@@ -2,7 +2,7 @@
  * The worker role as a child process for the chaos tests: started with `node --import tsx` so that SIGKILL
  * hits the process doing the work (no wrapper in between). Argument: JSON {dataDir, redisUrl, prefix, serve?}.
  * With serve, it is the whole `start` role instead: the HTTP API too, so conversions recorded here take the
- * relay's fast lane; it then sends {port} when ready. Configuration comes through buildConfig, not process.env.
+ * same process's relay; it then sends {port} when ready. Configuration comes through buildConfig, not process.env.
  */
 import { createApp } from '../../src/app/create-app.js';
 import { buildConfig } from '../../src/config/index.js';

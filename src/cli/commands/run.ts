@@ -111,6 +111,7 @@ export async function serve(roles: Roles): Promise<void> {
           httpUrl,
           redis,
           worker: roles.worker,
+          bots: telegram !== null,
           demoKey,
           seeded,
           example: http ? await findTrackingExample(running.db) : null,

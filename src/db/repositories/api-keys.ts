@@ -38,3 +38,19 @@ export async function markApiKeyRevoked(db: Knex, id: number, at: number): Promi
 export async function liveKeyHashExists(db: Knex, hash: string): Promise<boolean> {
   return (await db('api_keys').select('id').where({ key_hash: hash }).whereNull('revoked_at').first()) !== undefined;
 }
+
+/** The live (not revoked) key with this hash: what authentication needs, without the hash. */
+export async function findActiveApiKeyByHash(
+  db: Knex,
+  hash: string,
+): Promise<Pick<ApiKeyListing, 'id' | 'name' | 'role' | 'partner_id'> | undefined> {
+  return db('api_keys')
+    .select('id', 'name', 'role', 'partner_id')
+    .where({ key_hash: hash })
+    .whereNull('revoked_at')
+    .first();
+}
+
+export async function touchApiKey(db: Knex, id: number, at: number): Promise<void> {
+  await db('api_keys').where({ id }).update({ last_used_at: at });
+}

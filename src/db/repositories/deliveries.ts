@@ -52,6 +52,24 @@ export async function findUndispatched(q: Q, limit: number): Promise<number[]> {
   return rows.map((r: { id: number }) => Number(r.id));
 }
 
+/**
+ * PostgreSQL: the dispatcher's page, row-locked for the caller's transaction. SKIP LOCKED lets any number of
+ * dispatchers (one per worker process) take disjoint pages at once instead of reading the same rows; the
+ * locks are taken in id order, the order every other multi-row update of this table uses, so they cannot
+ * deadlock with one.
+ */
+export async function lockUndispatched(trx: Knex.Transaction, limit: number): Promise<number[]> {
+  const rows = await trx('postback_deliveries')
+    .select('id')
+    .where('queued_at', 0)
+    .andWhere('state', 'pending')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  return rows.map((r: { id: number }) => Number(r.id));
+}
+
 export async function markQueued(q: Q, ids: number[], now: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     await q('postback_deliveries')
@@ -63,9 +81,9 @@ export async function markQueued(q: Q, ids: number[], now: number): Promise<void
 /** Pending rows due before `dueBefore` that were last enqueued before `queuedBefore`: lost from Redis, maybe. */
 export async function findOverdue(
   q: Q,
-  opts: { dueBefore: number; queuedBefore: number; limit: number },
+  opts: { dueBefore: number; queuedBefore: number; limit: number; lock?: boolean },
 ): Promise<{ id: number; nextAttemptAt: number }[]> {
-  const rows = await q('postback_deliveries')
+  const query = q('postback_deliveries')
     .select('id', 'next_attempt_at')
     .where('state', 'pending')
     .andWhere('next_attempt_at', '<', opts.dueBefore)
@@ -74,6 +92,8 @@ export async function findOverdue(
     .andWhere('queued_at', '>', 0)
     .orderBy('next_attempt_at')
     .limit(opts.limit);
+  // lock (PostgreSQL, in a transaction): rows another reconciler holds are skipped, not waited for.
+  const rows = opts.lock ? await query.forUpdate().skipLocked() : await query;
   return rows.map((r: Record<string, unknown>) => ({
     id: Number(r['id']),
     nextAttemptAt: Number(r['next_attempt_at']),
@@ -245,7 +265,9 @@ export interface DeliveryUpdate {
  * one prepared single-row UPDATE run per row (see insert-rows.ts). Retries and failures are one statement each
  * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
  */
-export async function applyDeliveryUpdates(q: Q, updates: DeliveryUpdate[]): Promise<void> {
+export async function applyDeliveryUpdates(q: Q, unordered: DeliveryUpdate[]): Promise<void> {
+  // Row locks in id order, like the dispatcher's page: two writers that share rows wait instead of deadlocking.
+  const updates = [...unordered].sort((a, b) => a.id - b.id);
   const delivered = updates.filter((u) => u.state === 'delivered');
   // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
   for (const u of updates) {

@@ -88,29 +88,32 @@ export async function listPartnerChats(q: Q, partnerId: number, notifyOnly: bool
 }
 
 /** Pending rows never handed to the queue, oldest first. */
-export async function findUndispatchedNotifications(q: Q, now: number, limit: number): Promise<number[]> {
-  const rows = await q('notifications')
+// lock (PostgreSQL, in a transaction): rows another dispatcher holds are skipped, not waited for or taken twice.
+export async function findUndispatchedNotifications(q: Q, now: number, limit: number, lock = false): Promise<number[]> {
+  const query = q('notifications')
     .select('id')
     .where({ state: 'pending', queued_at: 0 })
     .andWhere('next_attempt_at', '<=', now)
     .orderBy('id')
     .limit(limit);
-  return rows.map((r) => Number(r.id));
+  const rows = lock ? await query.forUpdate().skipLocked() : await query;
+  return rows.map((r: { id: number }) => Number(r.id));
 }
 
 /** Pending rows that should have been sent by `dueBefore` and were not (re)queued since `queuedBefore`. */
 export async function findOverdueNotifications(
   q: Q,
-  opts: { dueBefore: number; queuedBefore: number; limit: number },
+  opts: { dueBefore: number; queuedBefore: number; limit: number; lock?: boolean },
 ): Promise<number[]> {
-  const rows = await q('notifications')
+  const query = q('notifications')
     .select('id')
     .where({ state: 'pending' })
     .andWhere('queued_at', '<', opts.queuedBefore)
     .andWhere('next_attempt_at', '<', opts.dueBefore)
     .orderBy('id')
     .limit(opts.limit);
-  return rows.map((r) => Number(r.id));
+  const rows = opts.lock ? await query.forUpdate().skipLocked() : await query;
+  return rows.map((r: { id: number }) => Number(r.id));
 }
 
 export async function markNotificationsQueued(q: Q, ids: number[], now: number): Promise<void> {

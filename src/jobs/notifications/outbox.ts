@@ -7,6 +7,7 @@ import {
   findUndispatchedNotifications,
   markNotificationsQueued,
 } from '../../db/repositories/notifications.js';
+import { claimPage } from '../dispatch-claim.js';
 import { createWaker, everyInterval } from '../poll.js';
 import { enqueueNotifications } from './queue.js';
 
@@ -44,10 +45,14 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
     await convertPartnerEvents(deps);
     let total = 0;
     for (;;) {
-      const ids = await findUndispatchedNotifications(deps.db, deps.now(), pageSize);
+      // Several worker processes dispatch at once on PostgreSQL: pages are claimed (dispatch-claim.ts).
+      const ids = await claimPage(
+        deps.db,
+        (q, lock) => findUndispatchedNotifications(q, deps.now(), pageSize, lock),
+        (page) => enqueueNotifications(queue, page),
+        (q, page) => markNotificationsQueued(q, page, deps.now()),
+      );
       if (ids.length === 0) return total;
-      await enqueueNotifications(queue, ids);
-      await markNotificationsQueued(deps.db, ids, deps.now());
       total += ids.length;
       if (ids.length < pageSize) return total;
     }
@@ -55,15 +60,15 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
 
   const reconcileOnce = async (): Promise<number> => {
     const now = deps.now();
-    const ids = await findOverdueNotifications(deps.db, {
-      dueBefore: now - graceMs,
-      queuedBefore: now - graceMs,
-      limit: 5_000,
-    });
+    const ids = await claimPage(
+      deps.db,
+      (q, lock) =>
+        findOverdueNotifications(q, { dueBefore: now - graceMs, queuedBefore: now - graceMs, limit: 5_000, lock }),
+      (page) => enqueueNotifications(queue, page),
+      // Stamped so the next pass moves on when a large backlog is legitimately overdue.
+      (q, page) => markNotificationsQueued(q, page, now),
+    );
     if (ids.length === 0) return 0;
-    await enqueueNotifications(queue, ids);
-    // Stamped so the next pass moves on when a large backlog is legitimately overdue.
-    await markNotificationsQueued(deps.db, ids, now);
     log.info({ event: 'notify.reconciler_requeued', count: ids.length }, 're-enqueued overdue notifications');
     return ids.length;
   };
