@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './raw-env.js';
 
 /**
  * Every setting partnerdesk reads, parsed once at boot. Nothing outside src/config touches process.env:
@@ -97,9 +98,7 @@ export interface Config {
   seedDemo: boolean;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError, readRawEnv } from './raw-env.js';
 
 /** Builds a Config from an env-like record; throws ConfigError with one line per bad variable. */
 export function buildConfig(env: Record<string, string | undefined>): Config {
@@ -147,9 +146,4 @@ export function loadConfig(cwd: string = process.cwd()): Config {
   const file = path.join(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
   return buildConfig({ ...fromFile, ...process.env });
-}
-
-/** For the test helpers and the CLI: the few raw variables that are not application settings. */
-export function readRawEnv(name: string): string | undefined {
-  return process.env[name];
 }

@@ -1,0 +1,42 @@
+import pino from 'pino';
+import { type App, createApp } from '../app/create-app.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+
+/**
+ * Everything the one-shot verbs run, in one module that src/cli/open-app.ts loads on first use: the verbs
+ * register with commander alone, so `partnerdesk --help` loads neither zod, knex nor the use cases.
+ */
+export { openConsoleChat, runConsoleRepl } from '../../bots/console/console-chat.js';
+export { createCampaign } from '../app/create-campaign.js';
+export { createPartner } from '../app/create-partner.js';
+export { grantCampaignAccess } from '../app/grant-campaign-access.js';
+export { issueApiKey } from '../app/issue-api-key.js';
+export { issueLinkCode } from '../app/issue-link-code.js';
+export { listApiKeys } from '../app/list-api-keys.js';
+export { listCampaigns } from '../app/list-campaigns.js';
+export { listPartners } from '../app/list-partners.js';
+export { listPostbacks } from '../app/list-postbacks.js';
+export { replayDeliveries } from '../app/replay-deliveries.js';
+export { revokeApiKey } from '../app/revoke-api-key.js';
+export { seedDemo } from '../app/seed-demo.js';
+export { testFirePostback } from '../app/test-fire-postback.js';
+export { loadConfig } from '../config/index.js';
+export { createDb, migrateLatest } from '../db/knex.js';
+export { countPartners } from '../db/repositories/partners.js';
+export { createDemoKey, demoKeyFile } from './demo-key.js';
+
+/**
+ * Logs of one-shot verbs go to stderr at warn and above (unless LOG_LEVEL is stricter), so stdout holds
+ * only what the verb prints and scripts can capture it.
+ */
+export function cliLogger(config: Config): Logger {
+  const level = config.logLevel === 'silent' || ['error', 'fatal'].includes(config.logLevel) ? config.logLevel : 'warn';
+  return createLogger(level, pino.destination({ fd: 2, sync: true }));
+}
+
+/** For admin verbs: the app on the configured database (migrated), without Redis. */
+export async function openCliApp(): Promise<App> {
+  const config = loadConfig();
+  return createApp(config, { logger: cliLogger(config), redis: null, readPool: false });
+}
