@@ -10,7 +10,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ChartSpec, renderChart } from '../src/mail/charts/index.js';
+import { type ChartSpec, createChartRenderer } from '../src/mail/charts/index.js';
+
+const charts = createChartRenderer();
+const renderChart = (spec: ChartSpec) => charts.render(spec);
+
 import { rasterise } from '../src/mail/charts/rasterise.js';
 
 function arg(name: string, fallback: string): string {

@@ -1,7 +1,6 @@
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { App } from '../../src/app/create-app.js';
-import { attachTelegramWebhook } from '../../src/http/routes/telegram-webhook.js';
 import type { ChatUser, Command } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import { planReply } from './render-reply.js';
@@ -129,7 +128,7 @@ export async function startTelegramBot(
       log,
       'setWebhook',
     );
-    detach = attachTelegramWebhook(app, (update) => bot.handleUpdate(update as Update));
+    detach = app.telegramWebhook.attach((update) => bot.handleUpdate(update as Update));
     log.info({ event: 'telegram.started', mode, url, bot: bot.botInfo.username }, 'telegram bot listening on webhook');
   } else {
     // A webhook left over from an earlier run would make getUpdates fail with 409.

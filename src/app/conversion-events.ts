@@ -10,9 +10,9 @@ import {
 import { findEnabledRules, type Postback } from '../db/repositories/postbacks.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
-import { queueConversionNotifications } from './conversion-notifications.js';
+import type { CommitSignals } from './commit-signals.js';
+import { type ChatOptInCache, queueConversionNotifications } from './conversion-notifications.js';
 import type { DeliveryHandoff } from './delivery-handoff.js';
-import { notifyOutboxCommitted } from './outbox-signal.js';
 
 /** Something happened to a conversion that a partner may want to hear about (their postback, a chat note). */
 export interface ConversionEvent {
@@ -44,24 +44,34 @@ export interface OutboxOptions {
   /** This process's relay, if any: it claims and sends the new rows itself. */
   handoff?: DeliveryHandoff | undefined;
   /** The partners' enabled postbacks when the caller already read them (outside the transaction). */
-  postbacks?: Postback[];
+  postbacks?: Postback[] | undefined;
+  /** This process's dispatchers, woken after the commit. */
+  signals?: CommitSignals | undefined;
+  chatOptIns?: ChatOptInCache | undefined;
 }
+
+/** The outbox options of a use case's dependencies. */
+export const outboxOf = (deps: {
+  deliveryHandoff?: DeliveryHandoff | undefined;
+  signals?: CommitSignals | undefined;
+  chatOptIns?: ChatOptInCache | undefined;
+}): OutboxOptions => ({ handoff: deps.deliveryHandoff, signals: deps.signals, chatOptIns: deps.chatOptIns });
 
 export async function onConversionEvents(
   trx: Knex.Transaction,
   events: ConversionEvent[],
-  { handoff, postbacks }: OutboxOptions = {},
+  outbox: OutboxOptions = {},
 ): Promise<void> {
   if (events.length === 0) return;
   // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
-  await queueConversionNotifications(trx, events);
-  await queueDeliveries(trx, events, { handoff, postbacks });
+  await queueConversionNotifications(trx, events, outbox);
+  await queueDeliveries(trx, events, outbox);
 }
 
 async function queueDeliveries(
   trx: Knex.Transaction,
   events: ConversionEvent[],
-  { handoff, postbacks }: OutboxOptions,
+  { handoff, postbacks, signals }: OutboxOptions,
 ): Promise<void> {
   const rules = postbacks ?? (await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]));
   if (rules.length === 0) return;
@@ -137,7 +147,7 @@ async function queueDeliveries(
     () => {
       sink?.release(claimed - fresh.length);
       if (fresh.length > 0) sink?.deliver(fresh);
-      if (claimed < rows.length) notifyOutboxCommitted();
+      if (claimed < rows.length) signals?.outbox.notify();
     },
     () => sink?.release(claimed),
   );

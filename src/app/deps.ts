@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../infra/logger.js';
+import type { SafeHttpClient } from '../outbound/safe-http.js';
+import type { CommitSignals } from './commit-signals.js';
+import type { ChatOptInCache } from './conversion-notifications.js';
 import type { DeliveryHandoff } from './delivery-handoff.js';
 
-/** What every use case may use. Built once by the composition root (src/app/create-app.ts); tests build their own. */
+/** What every use case may use. Built once by the composition root (src/main,
+ * through src/app/create-app.ts); tests build their own. */
 export interface Deps {
   config: Config;
   db: Knex;
@@ -17,6 +21,12 @@ export interface Deps {
   now: () => number;
   /** Where a relay running in this process takes freshly committed deliveries (absent: none does). */
   deliveryHandoff?: DeliveryHandoff;
+  /** "Rows committed" nudges for this process's dispatchers (absent: they poll). */
+  signals?: CommitSignals;
+  /** Which partners have a chat with notify on, remembered briefly (absent: asked every time). */
+  chatOptIns?: ChatOptInCache;
+  /** The client test fires go through (absent: one is made for the call). */
+  testFireHttp?: SafeHttpClient;
 }
 
 /** Where a look-up outside any transaction should go: the read pool when there is one. */

@@ -1,26 +1,18 @@
-import { createBotCore } from '../../bots/core/bot-core.js';
-import { type RunningTelegramBot, startTelegramBot } from '../../bots/telegram/telegram-bot.js';
-import { createTelegramSender } from '../../bots/telegram/telegram-sender.js';
-import { type App, createApp } from '../app/create-app.js';
+import type { App } from '../app/create-app.js';
 import { seedDemo } from '../app/seed-demo.js';
+import { findTrackingExample, isDatabaseEmpty } from '../app/start-summary.js';
 import { loadConfig } from '../config/index.js';
-import { findTrackingExample } from '../db/repositories/campaigns.js';
-import { countPartners } from '../db/repositories/partners.js';
-import { buildServer } from '../http/server.js';
-import { type LocalRedis, startLocalRedis } from '../infra/local-redis.js';
-import { createLogger } from '../infra/logger.js';
-import { type RunningNotifications, startNotifications } from '../jobs/notifications/start.js';
-import { type RunningWorker, startWorker } from '../jobs/worker.js';
-import { closeRenderPool, configureRenderPool } from '../mail/charts/index.js';
+import type { RunningRole } from '../main/roles.js';
+import { createRoot, type Root } from '../main/root.js';
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from './banner.js';
 import { UsageError } from './cli-error.js';
 import type { Roles } from './commands/run.js';
 import { createDemoKey, readDemoKey } from './demo-key.js';
 
 /**
- * Runs the given roles in this process until SIGINT/SIGTERM: local Redis (when REDIS_URL is unset), the app
- * (migrated), demo seed, HTTP server, worker. Shutdown runs in reverse, so queued clicks and conversions are
- * committed before the database closes and Redis stops last.
+ * Runs the given roles in this process until SIGINT/SIGTERM, over one composition root (src/main): local
+ * Redis (when REDIS_URL is unset), the app (migrated), demo seed, then the roles. Shutdown runs in reverse,
+ * so queued clicks and conversions are committed before the database closes and Redis stops last.
  */
 export async function serveRoles(roles: Roles, waitForSignal: () => Promise<NodeJS.Signals>): Promise<void> {
   const config = loadConfig();
@@ -34,59 +26,20 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
   const webhook = Boolean(config.telegram?.webhookSecret);
   const http = roles.http || (roles.bots && webhook);
   const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
-  const logger = createLogger(config.logLevel);
-  configureRenderPool({ logger: logger.child({ component: 'charts' }) });
-  let localRedis: LocalRedis | null = null;
-  let app: App | null = null;
-  let server: Awaited<ReturnType<typeof buildServer>> | null = null;
-  let worker: RunningWorker | null = null;
-  let telegram: RunningTelegramBot | null = null;
-  let notifications: RunningNotifications | null = null;
-  const shutdown = async () => {
-    await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
-    await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
-    await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
-    await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
-    await closeRenderPool().catch((err) => logger.warn({ err }, 'chart render pool close failed'));
-    await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
-    await localRedis?.stop().catch((err) => logger.warn({ err }, 'local redis stop failed'));
-  };
+  // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
+  const root: Root = await createRoot(config, { readPool: http || runTelegram });
+  const { app, localRedis } = root;
+  let server: RunningRole | null = null;
   try {
-    if (!config.redisUrl) localRedis = await startLocalRedis({ dataDir: config.dataDir, logger });
-    app = await createApp(config, {
-      logger,
-      redis: config.redisUrl ?? localRedis?.redisOptions ?? null,
-      // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
-      readPool: http || runTelegram,
-    });
-    const running = app;
-
-    let seeded: BannerInfo['seeded'] = null;
-    let demoKey: string | null = null;
-    const embedded = config.database.client === 'sqlite';
-    if (roles.seed && embedded && config.seedDemo && (await countPartners(running.db)) === 0) {
-      console.log('Empty database: seeding demo data (set SEED_DEMO=false to skip)...');
-      const s = await seedDemo(running, { now: running.now() });
-      seeded = { ...s, seconds: s.ms / 1000 };
-      demoKey = await createDemoKey(running, config.dataDir);
-    } else if (http) {
-      demoKey = await readDemoKey(running, config.dataDir);
-    }
-
-    let httpUrl: string | null = null;
-    if (http) {
-      server = await buildServer(running);
-      await server.listen({ host: config.http.host, port: config.http.port });
-      const addr = server.server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-      httpUrl = `http://${host}:${port}`;
-    }
-    if (roles.worker) worker = await startWorker(running);
+    const { seeded, demoKey } = await seedIfEmpty(app, roles.seed, http);
+    // The relay first and HTTP before the bots: stopped in reverse, the bots go first (a webhook bot needs
+    // HTTP while it runs) and the relay last, after HTTP took its final conversions.
+    if (roles.worker) await root.start('relay');
+    if (http) server = await root.start('http');
     if (runTelegram) {
-      telegram = await startTelegramBot(running, createBotCore(running));
+      await root.start('bots');
       // Chat notifications need the bot's token, so they run where the bot runs.
-      notifications = await startNotifications(running, [createTelegramSender(running)]);
+      await root.start('notifications');
     }
 
     const redis = localRedis
@@ -96,29 +49,44 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
       renderBanner(
         {
           config,
-          httpUrl,
+          httpUrl: server?.url ?? null,
           redis,
           worker: roles.worker,
           demoKey,
           seeded,
-          example: http ? await findTrackingExample(running.db) : null,
+          example: http ? await findTrackingExample(app) : null,
         },
-        running.now(),
+        app.now(),
       ),
     );
   } catch (err) {
-    await shutdown();
+    await root.close();
     throw err;
   }
   const sig = await waitForSignal();
   const parts = [
     server && 'HTTP',
-    worker && 'worker',
-    telegram && 'Telegram bot',
+    roles.worker && 'worker',
+    runTelegram && 'Telegram bot',
     'database',
     localRedis && !localRedis.reused && 'local Redis',
   ];
   console.log(`\n${sig}: shutting down (${parts.filter(Boolean).join(', ')})...`);
-  await shutdown();
+  await root.close();
   console.log('Stopped.');
+}
+
+/** Demo data into an empty embedded database (SEED_DEMO decides too), and the demo key to show. */
+async function seedIfEmpty(
+  app: App,
+  seed: boolean,
+  http: boolean,
+): Promise<{ seeded: BannerInfo['seeded']; demoKey: string | null }> {
+  const embedded = app.config.database.client === 'sqlite';
+  if (seed && embedded && app.config.seedDemo && (await isDatabaseEmpty(app))) {
+    console.log('Empty database: seeding demo data (set SEED_DEMO=false to skip)...');
+    const s = await seedDemo(app, { now: app.now() });
+    return { seeded: { ...s, seconds: s.ms / 1000 }, demoKey: await createDemoKey(app, app.config.dataDir) };
+  }
+  return { seeded: null, demoKey: http ? await readDemoKey(app, app.config.dataDir) : null };
 }

@@ -1,7 +1,8 @@
 import pino from 'pino';
-import { type App, createApp } from '../app/create-app.js';
+import type { App } from '../app/create-app.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { createRoot } from '../main/root.js';
 
 /**
  * Everything the one-shot verbs run, in one module that src/cli/open-app.ts loads on first use: the verbs
@@ -20,10 +21,10 @@ export { listPostbacks } from '../app/list-postbacks.js';
 export { replayDeliveries } from '../app/replay-deliveries.js';
 export { revokeApiKey } from '../app/revoke-api-key.js';
 export { seedDemo } from '../app/seed-demo.js';
+export { isDatabaseEmpty } from '../app/start-summary.js';
 export { testFirePostback } from '../app/test-fire-postback.js';
 export { loadConfig } from '../config/index.js';
 export { createDb, migrateLatest } from '../db/knex.js';
-export { countPartners } from '../db/repositories/partners.js';
 export { createDemoKey, demoKeyFile } from './demo-key.js';
 
 /**
@@ -38,5 +39,6 @@ export function cliLogger(config: Config): Logger {
 /** For admin verbs: the app on the configured database (migrated), without Redis. */
 export async function openCliApp(): Promise<App> {
   const config = loadConfig();
-  return createApp(config, { logger: cliLogger(config), redis: null, readPool: false });
+  const root = await createRoot(config, { logger: cliLogger(config), redis: 'none', readPool: false });
+  return root.app;
 }

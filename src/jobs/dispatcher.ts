@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { onOutboxCommitted } from '../app/outbox-signal.js';
+import type { CommitSignals } from '../app/commit-signals.js';
 import { findUndispatched, markQueued } from '../db/repositories/deliveries.js';
 import type { Logger } from '../infra/logger.js';
 import { createWaker } from './poll.js';
@@ -19,7 +19,7 @@ export interface Dispatcher {
  * A crash between addBulk and markQueued re-adds the page next time, which is equally harmless.
  */
 export function startDispatcher(
-  deps: { db: Knex; logger: Logger; now: () => number },
+  deps: { db: Knex; logger: Logger; now: () => number; signals?: CommitSignals | undefined },
   queue: Queue,
   opts: { pageSize?: number; pollMs?: number; maxWaiting?: number; gatherMs?: number } = {},
 ): Dispatcher {
@@ -36,7 +36,7 @@ export function startDispatcher(
   let stopped = false;
   let nudged = false;
   const waker = createWaker();
-  const off = onOutboxCommitted(() => {
+  const off = deps.signals?.outbox.on(() => {
     nudged = true;
     waker.wake();
   });
@@ -76,7 +76,7 @@ export function startDispatcher(
   return {
     async stop() {
       stopped = true;
-      off();
+      off?.();
       waker.wake();
       await loop;
     },

@@ -41,7 +41,7 @@ export function registerMaintenanceCommands(program: Command): void {
       if (!o.demo) throw new UsageError('say which data set: seed --demo');
       await withApp(async (app) => {
         // Refused rather than merged: demo emails and ids would collide with, or be mistaken for, real data.
-        if ((await uc.countPartners(app.db)) > 0) {
+        if (!(await uc.isDatabaseEmpty(app))) {
           throw new UsageError(
             'the database already has partners; seed --demo only fills an empty one (point DATA_DIR or DATABASE_URL at a new database)',
           );
