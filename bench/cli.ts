@@ -4,8 +4,9 @@
  * Runs, in the same session so the machine's load is shared alike: a bare `node -e 0` (the floor),
  * `partnerdesk --help`, and `partnerdesk chat --partner 1 --once balance` on the demo data (seeded once into
  * bench/.out/cli-demo; delete it to reseed). Each is a real child process through bin/partnerdesk.js, as a
- * user starts it. Wall time is measured around the spawn; peak RSS comes from a separate run with a tiny
- * preload that reports `process.resourceUsage().maxRSS` at exit (so the timed runs carry no preload).
+ * user starts it. Wall time is measured around the spawn; peak RSS and CPU time (user + system, steadier
+ * than wall time when other work shares the cores) come from a separate run with a tiny preload that reports
+ * `process.resourceUsage()` at exit (so the timed runs carry no preload).
  * Targets (issue 9): --help <= 0.4 s and <= 80 MB; chat --once balance <= 1 s.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'pd-bench-cli-'));
 const PRELOAD = path.join(scratch, 'max-rss.cjs');
 writeFileSync(
   PRELOAD,
-  "process.on('exit', () => require('node:fs').writeFileSync(process.env.PD_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeFileSync(process.env.PD_BENCH_RSS_FILE, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });\n",
 );
 
 const env = { ...process.env, DATA_DIR: DEMO_DIR, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
@@ -37,10 +38,12 @@ function run(args: string[], extraEnv: Record<string, string> = {}): { ms: numbe
   return { ms, stdout: r.stdout };
 }
 
-function peakRssMb(args: string[]): number {
+/** Peak RSS (MB) and CPU time (s) of one run: CPU time varies far less than wall time on a busy machine. */
+function usage(args: string[]): { rssMb: number; cpuS: number } {
   const file = path.join(scratch, 'rss.txt');
   run(['--require', PRELOAD, ...args], { PD_BENCH_RSS_FILE: file });
-  return Number(readFileSync(file, 'utf8')) / 1024;
+  const [rssKb, cpuUs] = readFileSync(file, 'utf8').split(' ').map(Number);
+  return { rssMb: (rssKb ?? 0) / 1024, cpuS: (cpuUs ?? 0) / 1e6 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -55,13 +58,13 @@ interface Row {
 function measure(row: Row): void {
   run(row.args); // warm the page cache (and the build, if sources changed)
   const walls = Array.from({ length: RUNS }, () => run(row.args).ms / 1000);
-  const rss = peakRssMb(row.args);
+  const { rssMb: rss, cpuS } = usage(row.args);
   const wall = median(walls);
   const verdict = (v: number, t: number | undefined) => (t === undefined ? '' : v <= t ? ' ok' : ' MISSED');
   console.log(
     `${row.name.padEnd(34)} wall median ${wall.toFixed(3)} s (min ${Math.min(...walls).toFixed(3)})` +
       `${row.wallTarget ? ` target <= ${row.wallTarget} s${verdict(wall, row.wallTarget)}` : ''}` +
-      `   peak RSS ${rss.toFixed(0)} MB${row.rssTarget ? ` target <= ${row.rssTarget} MB${verdict(rss, row.rssTarget)}` : ''}`,
+      `   CPU ${cpuS.toFixed(2)} s   peak RSS ${rss.toFixed(0)} MB${row.rssTarget ? ` target <= ${row.rssTarget} MB${verdict(rss, row.rssTarget)}` : ''}`,
   );
 }
 
