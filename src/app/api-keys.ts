@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { findLiveApiKeyByHash, insertApiKey, liveKeyHashExists, touchApiKey } from '../db/repositories/api-keys.js';
 import { AppError } from '../domain/errors.js';
 import type { Deps } from './deps.js';
 
@@ -18,18 +19,14 @@ export async function createApiKey(
 ): Promise<{ id: number; key: string; prefix: string }> {
   const key = `pd_${randomBytes(24).toString('base64url')}`;
   const prefix = key.slice(0, 10);
-  const [row] = await deps
-    .db('api_keys')
-    .insert({
-      name: input.name,
-      key_hash: hashApiKey(key),
-      prefix,
-      role: input.role ?? 'admin',
-      partner_id: input.partnerId ?? null,
-      created_at: deps.now(),
-    })
-    .returning('id');
-  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  const id = await insertApiKey(deps.db, {
+    name: input.name,
+    key_hash: hashApiKey(key),
+    prefix,
+    role: input.role ?? 'admin',
+    partner_id: input.partnerId ?? null,
+    created_at: deps.now(),
+  });
   return { id, key, prefix };
 }
 
@@ -47,7 +44,7 @@ export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
     const hit = cache.get(hash);
     const now = deps.now();
     if (hit && hit.until > now) return hit.p;
-    const row = await deps.db('api_keys').where({ key_hash: hash }).whereNull('revoked_at').first();
+    const row = await findLiveApiKeyByHash(deps.db, hash);
     if (!row) {
       throw new AppError(
         'unauthenticated',
@@ -58,11 +55,12 @@ export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
     const p: ApiPrincipal = { keyId: row.id, name: row.name, role: row.role, partnerId: row.partner_id ?? null };
     cache.set(hash, { p, until: now + ttlMs });
     // Best effort: a lost last_used_at is harmless, so it is not awaited on the request path.
-    deps
-      .db('api_keys')
-      .where({ id: row.id })
-      .update({ last_used_at: now })
-      .catch(() => {});
+    touchApiKey(deps.db, row.id, now).catch(() => {});
     return p;
   };
+}
+
+/** Is this clear-text key known and not revoked? (The demo key `start` shows again.) */
+export function isApiKeyLive(deps: Pick<Deps, 'db'>, key: string): Promise<boolean> {
+  return liveKeyHashExists(deps.db, hashApiKey(key));
 }

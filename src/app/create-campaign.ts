@@ -32,7 +32,7 @@ export async function createCampaign(deps: Deps, input: unknown): Promise<Campai
   }
   const creatives = toCreativeRows(c.creatives);
   const now = deps.now();
-  return deps.db.transaction(async (trx) => {
+  const saved = await deps.db.transaction(async (trx) => {
     const id = await insertCampaign(trx, {
       name: c.name,
       type: c.type,
@@ -58,4 +58,8 @@ export async function createCampaign(deps: Deps, input: unknown): Promise<Campai
     const details = await loadCampaignDetails(trx, [id]);
     return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
   });
+  // Tracking caches campaign, partner and access look-ups: the change applies to the next click, from the
+  // API and the CLI alike.
+  deps.trackingCache?.clear();
+  return saved;
 }

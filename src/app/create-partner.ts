@@ -20,7 +20,7 @@ export async function createPartner(deps: Deps, input: unknown): Promise<Partner
   const minPayout =
     p.min_payout === undefined ? DEFAULT_MIN_PAYOUT_MINOR : parseMoney(p.min_payout, 'min_payout', p.currency);
   const now = deps.now();
-  return deps.db.transaction(async (trx) => {
+  const saved = await deps.db.transaction(async (trx) => {
     if (await findPartnerByEmail(trx, p.email)) throw emailTaken(p.email);
     if (p.referrer_id != null && !(await findPartnerById(trx, p.referrer_id))) {
       throw invalid(
@@ -52,4 +52,8 @@ export async function createPartner(deps: Deps, input: unknown): Promise<Partner
       throw err;
     }
   });
+  // Tracking caches campaign, partner and access look-ups: the change applies to the next click, from the
+  // API and the CLI alike.
+  deps.trackingCache?.clear();
+  return saved;
 }

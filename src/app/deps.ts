@@ -5,6 +5,7 @@ import type { SafeHttpClient } from '../outbound/safe-http.js';
 import type { CommitSignals } from './commit-signals.js';
 import type { ChatOptInCache } from './conversion-notifications.js';
 import type { DeliveryHandoff } from './delivery-handoff.js';
+import type { TrackingCache } from './tracking-cache.js';
 
 /** What every use case may use. Built once by the composition root (src/main,
  * through src/app/create-app.ts); tests build their own. */
@@ -25,6 +26,8 @@ export interface Deps {
   signals?: CommitSignals;
   /** Which partners have a chat with notify on, remembered briefly (absent: asked every time). */
   chatOptIns?: ChatOptInCache;
+  /** Cleared by the admin use cases after a change (absent: nothing cached to clear). */
+  trackingCache?: Pick<TrackingCache, 'clear'>;
   /** The client test fires go through (absent: one is made for the call). */
   testFireHttp?: SafeHttpClient;
 }

@@ -24,13 +24,17 @@ export async function grantCampaignAccess(
   const partnerId = parseInput(idSchema('partner'), raw.partnerId, 'partner_id');
   rejectUnknownKeys(input, ['status']);
   const { status } = parseInput(AccessSchema, input);
-  return deps.db.transaction(async (trx) => {
+  const saved = await deps.db.transaction(async (trx) => {
     if (!(await findCampaignById(trx, campaignId))) throw campaignNotFound(campaignId, 'campaign_id');
     if (!(await findPartnerById(trx, partnerId))) throw partnerNotFound(partnerId, 'partner_id');
     await upsertAccess(trx, { partner_id: partnerId, campaign_id: campaignId, status, created_at: deps.now() });
     const row = await findAccess(trx, partnerId, campaignId);
     return toAccessView(row!);
   });
+  // Tracking caches campaign, partner and access look-ups: the change applies to the next click, from the
+  // API and the CLI alike.
+  deps.trackingCache?.clear();
+  return saved;
 }
 
 export async function listCampaignAccess(deps: Deps, rawCampaignId: unknown): Promise<AccessView[]> {

@@ -31,7 +31,7 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
   }
   const landings = c.landings ? toLandingRows(c.landings) : undefined;
   const creatives = c.creatives ? toCreativeRows(c.creatives) : undefined;
-  return deps.db.transaction(async (trx) => {
+  const saved = await deps.db.transaction(async (trx) => {
     const current = await findCampaignById(trx, id);
     if (!current) throw campaignNotFound(id);
     const currency = c.currency ?? current.currency;
@@ -69,4 +69,8 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
     const details = await loadCampaignDetails(trx, [id]);
     return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
   });
+  // Tracking caches campaign, partner and access look-ups: the change applies to the next click, from the
+  // API and the CLI alike.
+  deps.trackingCache?.clear();
+  return saved;
 }

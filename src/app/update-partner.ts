@@ -22,7 +22,7 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
   if (Object.values(p).every((v) => v === undefined)) {
     throw invalid('empty_update', `send at least one field to change: ${PARTNER_FIELDS.join(', ')}`);
   }
-  return deps.db.transaction(async (trx) => {
+  const saved = await deps.db.transaction(async (trx) => {
     const current = await findPartnerById(trx, id);
     if (!current) throw partnerNotFound(id);
     const currency = p.currency ?? current.currency;
@@ -57,6 +57,10 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
     const row = await findPartnerById(trx, id);
     return toPartnerView(row!);
   });
+  // Tracking caches campaign, partner and access look-ups: the change applies to the next click, from the
+  // API and the CLI alike.
+  deps.trackingCache?.clear();
+  return saved;
 }
 
 async function checkReferrer(db: Deps['db'], id: number, referrerId: number): Promise<void> {

@@ -1,8 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApiKey, hashApiKey } from '../app/api-keys.js';
+import { createApiKey, isApiKeyLive } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
-import { liveKeyHashExists } from '../db/repositories/api-keys.js';
 
 /**
  * The demo admin key is created when the demo data is seeded. Only its hash is in the database, so the key
@@ -25,5 +24,5 @@ export async function readDemoKey(deps: Deps, dataDir: string): Promise<string |
   if (!existsSync(file)) return null;
   const key = readFileSync(file, 'utf8').trim();
   if (!key) return null;
-  return (await liveKeyHashExists(deps.db, hashApiKey(key))) ? key : null;
+  return (await isApiKeyLive(deps, key)) ? key : null;
 }

@@ -24,7 +24,7 @@ export { seedDemo } from '../app/seed-demo.js';
 export { isDatabaseEmpty } from '../app/start-summary.js';
 export { testFirePostback } from '../app/test-fire-postback.js';
 export { loadConfig } from '../config/index.js';
-export { createDb, migrateLatest } from '../db/knex.js';
+export { migrateDatabase } from '../main/migrate.js';
 export { createDemoKey, demoKeyFile } from './demo-key.js';
 
 /**

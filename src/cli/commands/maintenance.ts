@@ -18,16 +18,10 @@ export function registerMaintenanceCommands(program: Command): void {
       const uc = await load();
       const config = uc.loadConfig();
       uc.cliLogger(config);
-      const db = uc.createDb(config.database);
-      try {
-        const applied = await uc.migrateLatest(db);
-        const [done] = (await db.migrate.list()) as [unknown[], unknown[]];
-        console.log(`Database: ${describeDatabase(config)}`);
-        if (applied.length === 0) console.log(`Already up to date (${done.length} migrations applied).`);
-        else for (const name of applied) console.log(`applied ${name}`);
-      } finally {
-        await db.destroy();
-      }
+      const { applied, total } = await uc.migrateDatabase(config);
+      console.log(`Database: ${describeDatabase(config)}`);
+      if (applied.length === 0) console.log(`Already up to date (${total} migrations applied).`);
+      else for (const name of applied) console.log(`applied ${name}`);
     });
 
   program

@@ -19,12 +19,6 @@ export async function adminRoutes(server: FastifyInstance, { app }: RouteOptions
   server.addHook('onRequest', async (req: FastifyRequest) => {
     await requireAdmin(app, req);
   });
-  // Tracking caches campaign, partner and access look-ups; a change made here applies to clicks at once.
-  // onSend, not onResponse: cleared before the caller hears back, so its next click sees the change.
-  server.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' && reply.statusCode < 400) app.trackingCache.clear();
-    return payload;
-  });
 
   server.get('/partners', async (req) => listPartners(app, req.query));
   server.post('/partners', async (req, reply) => reply.status(201).send(await createPartner(app, req.body ?? {})));

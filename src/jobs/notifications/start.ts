@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { ChatSender } from '../../../bots/core/notifications.js';
+import type { ChatSender } from '../../app/chat-sender.js';
 import type { App } from '../../app/create-app.js';
 import { queuesOf } from '../queues.js';
 import { createChatThrottle } from './chat-throttle.js';
