@@ -25,7 +25,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'pd-bench-cli-'));
 const PRELOAD = path.join(scratch, 'max-rss.cjs');
 writeFileSync(
   PRELOAD,
-  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeFileSync(process.env.PD_BENCH_RSS_FILE, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`); });\n",
+  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeFileSync(process.env.PD_BENCH_RSS_FILE, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime)); });\n",
 );
 
 const env = { ...process.env, DATA_DIR: DEMO_DIR, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
