@@ -27,8 +27,8 @@ const DIST = path.join(ROOT, 'dist');
 const SOURCE_DIRS = ['src', 'bots', 'migrations'];
 /** Read at run time relative to the compiled modules (fonts, later templates): linked into each build. */
 const LINKED_DIRS = ['assets', 'templates'];
-/** Builds older than this are removed when a new one is made; a process may still be running from one. */
-const KEEP_OLD_MS = 24 * 3600_000;
+/** Builds older than this are removed when a new one is made, unless a live process runs from one. */
+const KEEP_OLD_MS = 3600_000;
 const FORMAT = 'esm-es2022-1'; // bump when the build options below change
 
 function isSource(name) {
@@ -111,13 +111,41 @@ export async function ensureBuild(log = () => {}) {
   return dir;
 }
 
+/**
+ * Records that this process runs from `dir`: a long-running role loads modules lazily (a chart, a verb's use
+ * cases), so its build must outlive any newer one made beside it.
+ */
+export function markInUse(dir) {
+  const file = path.join(dir, '.in-use', String(process.pid));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, '');
+  process.on('exit', () => rmSync(file, { force: true }));
+}
+
+function isInUse(dir) {
+  let pids;
+  try {
+    pids = readdirSync(path.join(dir, '.in-use'));
+  } catch {
+    return false;
+  }
+  return pids.some((pid) => {
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (err) {
+      return err.code === 'EPERM'; // alive, another user's
+    }
+  });
+}
+
 function removeOldBuilds(current) {
   const now = Date.now();
   for (const name of readdirSync(DIST)) {
     if (name === current) continue;
     const p = path.join(DIST, name);
     try {
-      if (now - statSync(p).mtimeMs > KEEP_OLD_MS) rmSync(p, { recursive: true, force: true });
+      if (now - statSync(p).mtimeMs > KEEP_OLD_MS && !isInUse(p)) rmSync(p, { recursive: true, force: true });
     } catch {
       // removed by someone else meanwhile
     }
