@@ -10,8 +10,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ChartSpec, renderChart } from '../src/mail/charts/index.js';
+import { type ChartSpec, createChartRenderer } from '../src/mail/charts/index.js';
 import { rasterise } from '../src/mail/charts/rasterise.js';
+
+const charts = createChartRenderer();
+const renderChart = (spec: ChartSpec) => charts.render(spec);
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +28,7 @@ const DAYS = Array.from({ length: 30 }, (_, i) => `Oct ${i + 2}`);
 // A deterministic wobble so runs are comparable.
 const wave = (i: number, base: number, amp: number) => Math.round(base + amp * Math.sin(i * 0.7) + ((i * 37) % 11));
 
-const SAMPLES: Record<string, ChartSpec> = {
+export const SAMPLES: Record<string, ChartSpec> = {
   'bar-30-geos': {
     kind: 'bar',
     title: 'Payout by country',

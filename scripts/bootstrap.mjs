@@ -8,6 +8,8 @@
  *     package-lock.json (a stamp file in node_modules remembers what the last successful install was for).
  *   - `redis-server`: the OS package when the binary is missing and we may install (root or passwordless
  *     sudo, with apt-get); otherwise one line saying how.
+ *   - the compiled CLI and roles in dist/ (bin/build.js), when any source is newer than the build; the
+ *     `partnerdesk` launcher checks this too, so an edit between two runs is never served stale.
  *   - test only: PostgreSQL installed and a cluster running (test/helpers/global-setup.ts creates the test
  *     role and the throwaway Redis; migrations and seeding belong to the CLI `start` verb).
  */
@@ -285,5 +287,8 @@ if (major < 20 || (major === 20 && minor < 17)) {
   fail(`Node ${process.versions.node} is too old: partnerdesk needs Node >= 20.17 (https://nodejs.org)`);
 }
 ensureNpmDependencies();
+// Imported only now: bin/build.js loads esbuild, which the install above may just have brought.
+const { ensureBuild } = await import('../bin/build.js');
+await ensureBuild(say);
 ensureRedisServer();
 if (mode === 'test') ensurePostgres();

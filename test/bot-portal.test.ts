@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatUser, CommandContext } from '../bots/core/command.js';
 import { portalCommands, portalFlows } from '../bots/core/commands/portal/index.js';
 import { currentFlow } from '../bots/core/conversation-state.js';
 import { plainLine, type Reply } from '../bots/core/reply.js';
 import { savePostback } from '../src/app/save-postback.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
+import { type ChartRenderer, createChartRenderer } from '../src/mail/charts/index.js';
 import { addPromoMaterial, grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { eventually, type Receiver, startReceiver } from './helpers/receiver.js';
@@ -12,18 +13,18 @@ import { randomPrefix } from './helpers/relay-fixtures.js';
 import { addClick } from './helpers/report-facts.js';
 
 /** The real renderer, unless a test switches it to failing: a chart failure must never cost the table. */
-const chart = vi.hoisted(() => ({ fail: false, last: undefined as unknown }));
-vi.mock('../src/mail/charts/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/mail/charts/index.js')>();
+const chart = { fail: false, last: undefined as unknown };
+function switchableCharts(): ChartRenderer {
+  const real = createChartRenderer();
   return {
-    ...real,
-    renderChart: async (spec: Parameters<typeof real.renderChart>[0]) => {
+    render: async (spec) => {
       chart.last = spec;
       if (chart.fail) throw new Error('renderer down');
-      return real.renderChart(spec);
+      return real.render(spec);
     },
+    close: () => real.close(),
   };
-});
+}
 
 /** Everything the partner reads in a reply, as plain text (tables as "a | b" lines, files and images named). */
 function plain(r: Reply | Reply[]): string {
@@ -73,7 +74,7 @@ describe.each(DB_FLAVORS)('bot portal commands on %s', (flavor) => {
   const postback = (q: string) => api(ctx, 'GET', `/postback?${q}`, undefined, null);
 
   beforeAll(async () => {
-    ctx = await startTestApp(flavor, { POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true' });
+    ctx = await startTestApp(flavor, { POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true' }, { charts: switchableCharts() });
     rx = await startReceiver();
     rx.script('/pb', [500, 200]);
     relay = await startRelay(ctx.app, { prefix: randomPrefix(), retrySchedule: [0, 100, 100], dispatchPollMs: 50 });

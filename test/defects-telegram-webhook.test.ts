@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type App, createApp } from '../src/app/create-app.js';
 import { buildConfig } from '../src/config/index.js';
-import { attachTelegramWebhook } from '../src/http/routes/telegram-webhook.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
 import { freshDatabase } from './helpers/harness.js';
@@ -44,7 +43,7 @@ describe('telegram webhook rejections', () => {
     await server.listen({ host: '127.0.0.1', port: 0 });
     const addr = server.server.address();
     baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    attachTelegramWebhook(app, async (u) => {
+    app.telegramWebhook.attach(async (u) => {
       updates.push(u);
     });
   });

@@ -1,5 +1,5 @@
 import type { App } from '../../src/app/create-app.js';
-import { findLinkedIdentity } from '../../src/db/repositories/chat-identities.js';
+import { findChatPartner } from '../../src/app/find-chat-partner.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { ChatPartner, ChatUser, Command, CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -48,7 +48,7 @@ export function createBotCore(app: App, opts: BotCoreOptions = {}): BotCore {
   const names = [...new Set(commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]))];
 
   async function who(user: ChatUser): Promise<Who> {
-    const id = await findLinkedIdentity(app.db, { platform: user.platform, userId: user.userId });
+    const id = await findChatPartner(app, { platform: user.platform, userId: user.userId });
     if (!id) return { partner: null, inactive: null };
     if (id.partnerStatus !== 'active') return { partner: null, inactive: id.partnerStatus };
     return {

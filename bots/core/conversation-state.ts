@@ -1,4 +1,4 @@
-import { deleteConversation, findConversation, saveConversation } from '../../src/db/repositories/conversations.js';
+import { endChatConversation, findChatConversation, saveChatConversation } from '../../src/app/chat-conversations.js';
 import type { CommandContext } from './command.js';
 import type { Reply } from './reply.js';
 
@@ -41,7 +41,13 @@ export async function startFlow(
   step: string,
   state: Record<string, unknown> = {},
 ): Promise<void> {
-  await saveConversation(ctx.app.db, keyOf(ctx), { flow, step, state, now: ctx.now, expiresAt: ctx.now + FLOW_TTL_MS });
+  await saveChatConversation(ctx.app, keyOf(ctx), {
+    flow,
+    step,
+    state,
+    now: ctx.now,
+    expiresAt: ctx.now + FLOW_TTL_MS,
+  });
 }
 
 /** Moves the current flow to `step` with new state; also renews its time to live. */
@@ -49,11 +55,11 @@ export const setFlowStep = (ctx: FlowScope, flow: string, step: string, state: R
   startFlow(ctx, flow, step, state);
 
 export async function endFlow(ctx: FlowScope): Promise<void> {
-  await deleteConversation(ctx.app.db, keyOf(ctx));
+  await endChatConversation(ctx.app, keyOf(ctx));
 }
 
 /** The user's active flow, or null; expired flows read as none. */
 export async function currentFlow(ctx: FlowScope): Promise<Conversation | null> {
-  const c = await findConversation(ctx.app.db, keyOf(ctx), ctx.now);
+  const c = await findChatConversation(ctx.app, keyOf(ctx), ctx.now);
   return c ? { flow: c.flow, step: c.step, state: c.state, expiresAt: c.expiresAt } : null;
 }

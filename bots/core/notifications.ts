@@ -9,27 +9,8 @@ import { bold, code, type Line, type Reply, reply, text } from './reply.js';
  * NotificationView, delivered by each platform's ChatSender.
  */
 
-/** The port a platform adapter implements to deliver notifications (bots/telegram/telegram-sender.ts). */
-export interface ChatSender {
-  platform: ChatUser['platform'];
-  send(chatId: string, reply: Reply): Promise<void>;
-}
-
-/** The platform asked us to slow down; nothing was delivered. */
-export class ChatRateLimitedError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super(`chat platform rate limit: retry after ${retryAfterMs} ms`);
-    this.name = 'ChatRateLimitedError';
-  }
-}
-
-/** The chat cannot receive messages (bot blocked, chat deleted): asking again will not help. */
-export class ChatUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChatUnreachableError';
-  }
-}
+// The port itself lives with the use cases (jobs deliver through it and never import bots).
+export { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../src/app/chat-sender.js';
 
 /** Click ids are long bearer tokens: the start is enough to find the click with /trace. */
 const shortId = (id: string) => (id.length > 8 ? `${id.slice(0, 6)}…` : id);

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { App } from '../../src/app/create-app.js';
-import { attachTelegramWebhook } from '../../src/http/routes/telegram-webhook.js';
 import type { ChatUser, Command } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import { planReply } from './render-reply.js';
@@ -174,7 +173,7 @@ export async function startTelegramBot(
         await settleChat(chatOfUpdate(raw));
       });
       settleQueues = () => chats.settle();
-      detach = attachTelegramWebhook(app, async (raw) => {
+      detach = app.telegramWebhook.attach(async (raw) => {
         const update = raw as Update;
         if (!(await coordination.firstSeen(update.update_id))) return;
         await chats.push(chatOfUpdate(update), update.update_id, update).catch(async (err) => {
@@ -184,7 +183,7 @@ export async function startTelegramBot(
         });
       });
     } else {
-      detach = attachTelegramWebhook(app, (update) => bot.handleUpdate(update as Update));
+      detach = app.telegramWebhook.attach((update) => bot.handleUpdate(update as Update));
     }
     log.info({ event: 'telegram.started', mode, url, bot: bot.botInfo.username }, 'telegram bot listening on webhook');
   } else {

@@ -1,7 +1,12 @@
 import { Telegram, TelegramError } from 'telegraf';
 import type { App } from '../../src/app/create-app.js';
-import { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../core/notifications.js';
-import type { Reply } from '../core/reply.js';
+import type { NotificationView } from '../../src/app/notification-view.js';
+import {
+  ChatRateLimitedError,
+  type ChatSender,
+  ChatUnreachableError,
+  renderNotification,
+} from '../core/notifications.js';
 import { planReply } from './render-reply.js';
 import { sendOutgoing } from './send.js';
 
@@ -16,7 +21,8 @@ export function createTelegramSender(app: App): ChatSender {
   const log = app.logger.child({ component: 'telegram-notify' });
   return {
     platform: 'telegram',
-    async send(chatId: string, r: Reply) {
+    async send(chatId: string, view: NotificationView) {
+      const r = renderNotification(view, 'telegram');
       for (const o of planReply(r)) {
         try {
           await sendOutgoing(telegram, chatId, o, { maxRetries: 0, maxRetryAfterSec: 0 }, log);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { findActiveApiKeyByHash, touchApiKey } from '../db/repositories/api-keys.js';
+import { findLiveApiKeyByHash, insertApiKey, liveKeyHashExists, touchApiKey } from '../db/repositories/api-keys.js';
 import { AppError } from '../domain/errors.js';
 import { createCachedLookup } from '../infra/cached-lookup.js';
 import type { Deps } from './deps.js';
@@ -20,18 +20,14 @@ export async function createApiKey(
 ): Promise<{ id: number; key: string; prefix: string }> {
   const key = `pd_${randomBytes(24).toString('base64url')}`;
   const prefix = key.slice(0, 10);
-  const [row] = await deps
-    .db('api_keys')
-    .insert({
-      name: input.name,
-      key_hash: hashApiKey(key),
-      prefix,
-      role: input.role ?? 'admin',
-      partner_id: input.partnerId ?? null,
-      created_at: deps.now(),
-    })
-    .returning('id');
-  const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  const id = await insertApiKey(deps.db, {
+    name: input.name,
+    key_hash: hashApiKey(key),
+    prefix,
+    role: input.role ?? 'admin',
+    partner_id: input.partnerId ?? null,
+    created_at: deps.now(),
+  });
   return { id, key, prefix };
 }
 
@@ -45,7 +41,7 @@ export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
   const bus = deps.cacheBus;
   const lookup = createCachedLookup(
     async (hash: string): Promise<ApiPrincipal | null> => {
-      const row = await findActiveApiKeyByHash(deps.db, hash);
+      const row = await findLiveApiKeyByHash(deps.db, hash);
       if (!row) return null;
       // Best effort: a lost last_used_at is harmless, so it is not awaited on the request path.
       touchApiKey(deps.db, row.id, deps.now()).catch(() => {});
@@ -72,4 +68,9 @@ export function createApiKeyVerifier(deps: Deps, ttlMs = 30_000) {
     }
     return p;
   };
+}
+
+/** Is this clear-text key known and not revoked? (The demo key `start` shows again.) */
+export function isApiKeyLive(deps: Pick<Deps, 'db'>, key: string): Promise<boolean> {
+  return liveKeyHashExists(deps.db, hashApiKey(key));
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { checkBodyTemplate, checkPostbackTemplate } from '../domain/postback-template.js';
-import { type ResolveHost, resolveAllowedAddresses } from '../outbound/safe-http.js';
+import type { ResolveHost } from '../outbound/safe-http.js';
 import type { Deps } from './deps.js';
 
 export interface PostbackShapeInput {
@@ -57,6 +57,8 @@ export async function checkPostbackShape(
       throw new AppError('invalid', first.code, body.problems.map((x) => x.message).join('; '), 'body_template');
     }
   }
+  // Loaded here, not at the top: undici is a visible share of a one-shot CLI verb's start-up.
+  const { resolveAllowedAddresses } = await import('../outbound/safe-http.js');
   try {
     await resolveAllowedAddresses(check.host, {
       allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,

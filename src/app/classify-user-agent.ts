@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { LRUCache } from 'lru-cache';
-import { UAParser } from 'ua-parser-js';
+import type { UAParser as UAParserClass } from 'ua-parser-js';
 import { ownEntry } from '../domain/own-entry.js';
 
 /** The device values stored on clicks and offered as a report dimension. */
@@ -44,9 +45,13 @@ const DEVICE_TYPES: Record<string, Device> = {
 const DESKTOP_OS =
   /^(windows|macos|mac os|linux|ubuntu|debian|fedora|chrom(e|ium) ?os|freebsd|openbsd|netbsd|solaris|mint|arch|gentoo|suse|red ?hat|centos|mandriva|slackware|unix)/i;
 
+/** Loaded on the first user agent: processes that never see a click (bots, CLI verbs) skip it. */
+let Parser: typeof UAParserClass | undefined;
+
 export function parseUserAgent(ua: string): UserAgentInfo {
   if (!ua) return { device: 'unknown', os: '', browser: '' };
-  const r = new UAParser(ua).getResult();
+  Parser ??= (createRequire(import.meta.url)('ua-parser-js') as { UAParser: typeof UAParserClass }).UAParser;
+  const r = new Parser(ua).getResult();
   const os = (r.os.name ?? '').slice(0, 32);
   const browser = (r.browser.name ?? '').slice(0, 32);
   let device: Device;

@@ -3,8 +3,8 @@ import { insertDeliveries, type NewDelivery } from '../db/repositories/deliverie
 import { findEnabledRules, type Postback } from '../db/repositories/postbacks.js';
 import type { ConversionMoney } from '../domain/ledger.js';
 import { matchPostbacks } from '../domain/postback-rules.js';
-import { queueConversionNotifications } from './conversion-notifications.js';
-import { notifyOutboxCommitted } from './outbox-signal.js';
+import type { CommitSignals } from './commit-signals.js';
+import { type ChatOptInCache, queueConversionNotifications } from './conversion-notifications.js';
 
 /** Something happened to a conversion that a partner may want to hear about (their postback, a chat note). */
 export interface ConversionEvent {
@@ -31,24 +31,33 @@ export interface ConversionEvent {
  */
 export interface OutboxOptions {
   /** The partners' enabled postbacks when the caller already read them (outside the transaction). */
-  postbacks?: Postback[];
+  postbacks?: Postback[] | undefined;
+  /** This process's dispatchers, woken after the commit. */
+  signals?: CommitSignals | undefined;
+  chatOptIns?: ChatOptInCache | undefined;
 }
+
+/** The outbox options of a use case's dependencies. */
+export const outboxOf = (deps: {
+  signals?: CommitSignals | undefined;
+  chatOptIns?: ChatOptInCache | undefined;
+}): OutboxOptions => ({ signals: deps.signals, chatOptIns: deps.chatOptIns });
 
 export async function onConversionEvents(
   trx: Knex.Transaction,
   events: ConversionEvent[],
-  { postbacks }: OutboxOptions = {},
+  outbox: OutboxOptions = {},
 ): Promise<void> {
   if (events.length === 0) return;
   // Chat messages for partners who opted in: same transaction, same outbox guarantee as the postbacks.
-  await queueConversionNotifications(trx, events);
-  await queueDeliveries(trx, events, { postbacks });
+  await queueConversionNotifications(trx, events, outbox);
+  await queueDeliveries(trx, events, outbox);
 }
 
 async function queueDeliveries(
   trx: Knex.Transaction,
   events: ConversionEvent[],
-  { postbacks }: OutboxOptions,
+  { postbacks, signals }: OutboxOptions,
 ): Promise<void> {
   const rules = postbacks ?? (await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]));
   if (rules.length === 0) return;
@@ -82,7 +91,7 @@ async function queueDeliveries(
   await insertDeliveries(trx, rows);
   // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
   trx.executionPromise.then(
-    () => notifyOutboxCommitted(),
+    () => signals?.outbox.notify(),
     () => {},
   );
 }

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { insertNotifications, type NewNotification, partnersWithChats } from '../db/repositories/notifications.js';
-import type { ConversionEvent } from './conversion-events.js';
-import { signalAfterCommit } from './notification-signal.js';
+import type { ConversionEvent, OutboxOptions } from './conversion-events.js';
 
 /** Conversions listed one by one in a message; the rest of a batch is counted ("and 12 more"). */
 export const CONVERSIONS_PER_MESSAGE = 10;
@@ -12,14 +11,20 @@ export const CONVERSIONS_PER_MESSAGE = 10;
  * partner who just turned notify on may miss the messages of these few seconds.
  */
 const CACHE_MS = 5_000;
-// Per database (tests and tools open several in one process), keyed by the client's shared config object:
-// a transaction's client is derived from the pool's client and shares it.
-const caches = new WeakMap<object, Map<number, { on: boolean; until: number }>>();
 
-async function optedIn(trx: Knex.Transaction, partnerIds: number[], now: number): Promise<Set<number>> {
-  const key = trx.client.config as object;
-  const cache = caches.get(key) ?? new Map<number, { on: boolean; until: number }>();
-  caches.set(key, cache);
+/** One per database, made by the composition root beside the connection it describes. */
+export interface ChatOptInCache {
+  entries: Map<number, { on: boolean; until: number }>;
+  /** Epoch ms (the app's clock). */
+  now: () => number;
+}
+
+export const createChatOptInCache = (now: () => number): ChatOptInCache => ({ entries: new Map(), now });
+
+async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: ChatOptInCache): Promise<Set<number>> {
+  // Without a cache (use cases called with hand-built deps) every partner is asked for.
+  const cache = optIns?.entries ?? new Map<number, { on: boolean; until: number }>();
+  const now = optIns?.now() ?? 0;
   const on = new Set<number>();
   const unknown: number[] = [];
   for (const id of partnerIds) {
@@ -45,10 +50,14 @@ async function optedIn(trx: Knex.Transaction, partnerIds: number[], now: number)
  * per batch, so an upload of hundreds becomes one message instead of a flood Telegram would throttle.
  * The figures of the moment (status, payout) go in the payload: a later change has its own message.
  */
-export async function queueConversionNotifications(trx: Knex.Transaction, events: ConversionEvent[]): Promise<void> {
+export async function queueConversionNotifications(
+  trx: Knex.Transaction,
+  events: ConversionEvent[],
+  outbox: Pick<OutboxOptions, 'signals' | 'chatOptIns'> = {},
+): Promise<void> {
   const relevant = events.filter((e) => e.kind === 'created' || e.before?.status !== e.after.status);
   if (relevant.length === 0) return;
-  const on = await optedIn(trx, [...new Set(relevant.map((e) => e.partnerId))], Date.now());
+  const on = await optedIn(trx, [...new Set(relevant.map((e) => e.partnerId))], outbox.chatOptIns);
   if (on.size === 0) return;
   const byPartner = new Map<number, ConversionEvent[]>();
   for (const e of relevant) {
@@ -73,9 +82,9 @@ export async function queueConversionNotifications(trx: Knex.Transaction, events
           currency: e.currency,
         })),
       },
-      at: list[0]?.at ?? Date.now(),
+      at: (list[0] as ConversionEvent).at, // a partner is listed only with at least one event
     });
   }
   await insertNotifications(trx, rows);
-  signalAfterCommit(trx);
+  outbox.signals?.notifications.afterCommit(trx);
 }

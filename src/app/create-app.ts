@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
@@ -7,10 +7,18 @@ import { type CacheBus, createCacheBus } from '../infra/cache-bus.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
 import { securePrivateData } from '../infra/private-files.js';
+import type { QueueFactory, RedisTarget } from '../infra/redis.js';
+import type { ChartRenderer } from '../mail/charts/index.js';
+import type { SafeHttpClient } from '../outbound/safe-http.js';
 import { type ApiPrincipal, createApiKeyVerifier } from './api-keys.js';
+import { createUserAgentClassifier, type UserAgentInfo } from './classify-user-agent.js';
 import { type ClickWriter, createClickWriter } from './click-writer.js';
+import { createCommitSignals } from './commit-signals.js';
+import { createChatOptInCache } from './conversion-notifications.js';
 import { type ConversionWriter, createConversionWriter } from './conversion-writer.js';
 import type { Deps } from './deps.js';
+import { createGeoLookup, type GeoLookup } from './geo.js';
+import { createHandlerSlot, type HandlerSlot, type TelegramUpdateHandler } from './handler-slot.js';
 import { createTrackingCache, type TrackingCache } from './tracking-cache.js';
 
 /** Everything the adapters (HTTP, CLI, jobs, bots) need, wired once. */
@@ -18,7 +26,16 @@ export interface App extends Deps {
   verifyApiKey: (key: string | undefined) => Promise<ApiPrincipal>;
   /** Producer connection: fails fast (BullMQ's guidance for producers); null when the role needs no Redis. */
   redis: Redis | null;
+  /** BullMQ queues and workers on that Redis (null without Redis); every role's queues come from here. */
+  queues: QueueFactory | null;
   metrics: Metrics;
+  /** The one PNG chart renderer (worker threads, started on the first chart). */
+  charts: ChartRenderer;
+  /** Country of a click's address (GeoLite2 country data, loaded on first use). */
+  geo: GeoLookup;
+  classifyUserAgent: (ua: string) => UserAgentInfo;
+  /** Where a Telegram bot in webhook mode attaches its update handler for POST /telegram/webhook. */
+  telegramWebhook: HandlerSlot<TelegramUpdateHandler>;
   /** Group-commit writer behind /postback and the conversions upload (see conversion-writer.ts). */
   conversionWriter: ConversionWriter;
   /** Group-commit writer for tracking clicks (see click-writer.ts); flushed on close(). */
@@ -34,7 +51,9 @@ export interface CreateAppOptions {
   logger?: Logger;
   now?: () => number;
   /** Where Redis is: the operator's REDIS_URL or the self-started local server. Null: run without Redis. */
-  redis?: RedisOptions | string | null;
+  redis?: RedisTarget | null;
+  /** The chart renderer (default: worker threads, logging through `logger`); closed with the app either way. */
+  charts?: ChartRenderer;
   /** Run pending migrations first (default true). */
   migrate?: boolean;
   db?: Knex;
@@ -66,14 +85,14 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     ...(readDb ? { readDb } : {}),
     logger,
     now: opts.now ?? Date.now,
+    signals: createCommitSignals(),
+    chatOptIns: createChatOptInCache(opts.now ?? Date.now),
+    testFireHttp: lazyTestFireClient(config),
   };
   const redisOpt = opts.redis === undefined ? (config.redisUrl ?? null) : opts.redis;
-  const redis =
-    redisOpt === null
-      ? null
-      : typeof redisOpt === 'string'
-        ? new Redis(redisOpt, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-        : new Redis({ ...redisOpt, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Loaded only when there is a Redis: BullMQ and ioredis are most of a one-shot CLI verb's start-up time.
+  const redisKit = redisOpt === null ? null : await import('../infra/redis.js');
+  const redis = redisKit && redisOpt !== null ? redisKit.openProducerRedis(redisOpt) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message, event: 'redis.error' }, 'redis connection problem'));
   const cacheBus =
     opts.cacheBus ??
@@ -83,6 +102,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
       subscriber: redis ? redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : null,
     });
   deps.cacheBus = cacheBus;
+  const queues = redisKit && redis ? redisKit.createQueueFactory(redisKit.redisBaseOf(redis)) : null;
+  const charts = opts.charts ?? lazyChartRenderer(logger);
 
   const closers: (() => Promise<unknown>)[] = [];
   const metrics = createMetrics();
@@ -97,7 +118,12 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     ...deps,
     verifyApiKey: createApiKeyVerifier(deps),
     redis,
+    queues,
     metrics,
+    charts,
+    geo: createGeoLookup({ dataDir: config.dataDir, logger }),
+    classifyUserAgent: createUserAgentClassifier(),
+    telegramWebhook: createHandlerSlot<TelegramUpdateHandler>(),
     conversionWriter,
     clickWriter,
     trackingCache: createTrackingCache(deps),
@@ -105,6 +131,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async close() {
       for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       await cacheBus.close();
+      await charts.close().catch((err) => logger.warn({ err }, 'chart renderer close failed'));
+      await deps.testFireHttp?.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await stopCheckpoints?.();
       await ownReadDb?.destroy();
@@ -112,4 +140,35 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     },
   };
   return app;
+}
+
+/** The renderer's module (resvg, fonts) loads on the first chart: most processes and verbs draw none. */
+function lazyChartRenderer(logger: Logger): ChartRenderer {
+  let pool: Promise<ChartRenderer> | null = null;
+  return {
+    async render(spec) {
+      pool ??= import('../mail/charts/index.js').then((m) =>
+        m.createChartRenderer({ logger: logger.child({ component: 'charts' }) }),
+      );
+      return (await pool).render(spec);
+    },
+    async close() {
+      await (await pool)?.close();
+    },
+  };
+}
+
+/** One SSRF-safe client for every test fire of this process, made on the first one. */
+function lazyTestFireClient(config: Config): SafeHttpClient {
+  let client: Promise<SafeHttpClient> | null = null;
+  const get = () =>
+    (client ??= import('../outbound/safe-http.js').then((m) =>
+      m.createSafeHttpClient({ allowPrivateNetworks: config.postbacks.allowPrivateNetworks, timeoutMs: 10_000 }),
+    ));
+  return {
+    send: async (req) => (await get()).send(req),
+    close: async () => {
+      if (client) await (await client).close();
+    },
+  };
 }

@@ -2,9 +2,12 @@ import type { Knex } from 'knex';
 import type { Config } from '../config/index.js';
 import type { CacheBus } from '../infra/cache-bus.js';
 import type { Logger } from '../infra/logger.js';
-import type { ResolveHost } from '../outbound/safe-http.js';
+import type { ResolveHost, SafeHttpClient } from '../outbound/safe-http.js';
+import type { CommitSignals } from './commit-signals.js';
+import type { ChatOptInCache } from './conversion-notifications.js';
 
-/** What every use case may use. Built once by the composition root (src/app/create-app.ts); tests build their own. */
+/** What every use case may use. Built once by the composition root (src/main,
+ * through src/app/create-app.ts); tests build their own. */
 export interface Deps {
   config: Config;
   db: Knex;
@@ -23,6 +26,12 @@ export interface Deps {
   resolveHost?: ResolveHost;
   /** Announces committed changes that cached look-ups in every process must forget (absent: this process only). */
   cacheBus?: CacheBus;
+  /** "Rows committed" nudges for this process's dispatchers (absent: they poll). */
+  signals?: CommitSignals;
+  /** Which partners have a chat with notify on, remembered briefly (absent: asked every time). */
+  chatOptIns?: ChatOptInCache;
+  /** The client test fires go through (absent: one is made for the call). */
+  testFireHttp?: SafeHttpClient;
 }
 
 /** Where a look-up outside any transaction should go: the read pool when there is one. */

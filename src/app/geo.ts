@@ -46,8 +46,6 @@ export interface GeoLookup {
   load(): void;
 }
 
-// geoip-lite holds its tables in module state: one copy per process, whoever asks first loads it.
-let loaded: GeoipLite | undefined;
 /** Without any data a click still counts, with country ''. */
 const NO_DATA: GeoipLite = { lookup: () => null };
 
@@ -59,6 +57,8 @@ const NO_DATA: GeoipLite = { lookup: () => null };
  * package brings its fresher data along.
  */
 export function createGeoLookup(opts: { dataDir: string; logger: Logger }): GeoLookup {
+  // geoip-lite keeps its tables in its own module (Node's require cache): one copy per process.
+  let loaded: GeoipLite | undefined;
   const load = (): GeoipLite => {
     if (loaded) return loaded;
     const require = createRequire(import.meta.url);
@@ -77,6 +77,9 @@ export function createGeoLookup(opts: { dataDir: string; logger: Logger }): GeoL
     } catch (err) {
       opts.logger.error({ err, event: 'geoip.load_failed' }, 'GeoIP data missing; clicks get no country');
       loaded = NO_DATA;
+    } finally {
+      // Read once, when geoip-lite's module is first evaluated: nothing needs the global after that.
+      delete (globalThis as { geodatadir?: string }).geodatadir;
     }
     opts.logger.debug(
       { event: 'geoip.loaded', mode, ms: Math.round(performance.now() - started) },

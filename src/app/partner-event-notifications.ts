@@ -1,7 +1,6 @@
 import { insertNotifications, partnersWithChats } from '../db/repositories/notifications.js';
 import { listUnnotifiedEvents, markEventsNotified } from '../db/repositories/partner-events.js';
 import type { Deps } from './deps.js';
-import { signalAfterCommit } from './notification-signal.js';
 
 /**
  * Turns relay events (postback failing / disabled / recovered) into notification rows and marks them
@@ -35,7 +34,7 @@ export async function convertPartnerEvents(deps: Deps, limit = 200): Promise<num
       events.map((e) => e.id),
       deps.now(),
     );
-    if (rows.length > 0) signalAfterCommit(trx);
+    if (rows.length > 0) deps.signals?.notifications.afterCommit(trx);
     return rows.length;
   });
 }

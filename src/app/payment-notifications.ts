@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { insertNotifications, partnersWithChats } from '../db/repositories/notifications.js';
-import { signalAfterCommit } from './notification-signal.js';
+import type { CommitSignals } from './commit-signals.js';
 
 export interface PaymentStatusChange {
   paymentId: number;
@@ -16,7 +16,11 @@ export interface PaymentStatusChange {
  * message: every linked chat gets it, notify or not. Nothing is written for a partner with no chat (the
  * demo seed records hundreds of payments).
  */
-export async function queuePaymentNotification(trx: Knex.Transaction, p: PaymentStatusChange): Promise<void> {
+export async function queuePaymentNotification(
+  trx: Knex.Transaction,
+  p: PaymentStatusChange,
+  signals?: CommitSignals,
+): Promise<void> {
   if (!(await partnersWithChats(trx, [p.partnerId], false)).has(p.partnerId)) return;
   await insertNotifications(trx, [
     {
@@ -27,5 +31,5 @@ export async function queuePaymentNotification(trx: Knex.Transaction, p: Payment
       at: p.at,
     },
   ]);
-  signalAfterCommit(trx);
+  signals?.notifications.afterCommit(trx);
 }

@@ -13,6 +13,7 @@ import { insertReferralCommissions } from '../db/repositories/ledger.js';
 import { findEnabledRules } from '../db/repositories/postbacks.js';
 import { AppError } from '../domain/errors.js';
 import { applyConversionChanges, type ConversionChange } from './conversion-effects.js';
+import { outboxOf } from './conversion-events.js';
 import type { Deps } from './deps.js';
 import type { ConversionRequest, RecordOutcome, ResolvedConversion } from './record-conversion.js';
 import { resolveConversion } from './record-conversion.js';
@@ -154,6 +155,6 @@ async function bookBatch(
     if (id !== undefined) out[index] = { kind: 'duplicate', conversionId: id };
   }
   await insertReferralCommissions(trx, commissions);
-  await applyConversionChanges(trx, changes, now, { postbacks });
+  await applyConversionChanges(trx, changes, now, { ...outboxOf(deps), postbacks });
   return out;
 }

@@ -76,14 +76,18 @@ export async function recordPayment(deps: Deps, input: RecordPaymentInput): Prom
         },
       ]);
     }
-    await queuePaymentNotification(trx, {
-      paymentId,
-      partnerId: input.partnerId,
-      status: input.status,
-      amount: input.amount,
-      currency,
-      at: deps.now(),
-    });
+    await queuePaymentNotification(
+      trx,
+      {
+        paymentId,
+        partnerId: input.partnerId,
+        status: input.status,
+        amount: input.amount,
+        currency,
+        at: deps.now(),
+      },
+      deps.signals,
+    );
     return { paymentId };
   });
 }

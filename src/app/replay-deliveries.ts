@@ -4,7 +4,6 @@ import { AppError } from '../domain/errors.js';
 import { parseInput } from '../domain/validation.js';
 import { idSchema } from './admin-input.js';
 import type { Deps } from './deps.js';
-import { notifyOutboxCommitted } from './outbox-signal.js';
 import type { Actor } from './postback-input.js';
 
 const time = z.union([z.number().int().nonnegative(), z.string().trim().min(1)], {
@@ -71,6 +70,6 @@ export async function replayDeliveries(deps: Deps, actor: Actor, input: unknown)
     },
     deps.now(),
   );
-  if (count > 0) notifyOutboxCommitted();
+  if (count > 0) deps.signals?.outbox.notify();
   return { count };
 }

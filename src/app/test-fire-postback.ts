@@ -3,7 +3,7 @@ import { findConversionForPostback } from '../db/repositories/delivery-log.js';
 import { findPostback } from '../db/repositories/postbacks.js';
 import { AppError } from '../domain/errors.js';
 import { type PostbackValues, SAMPLE_CONVERSION } from '../domain/postback-template.js';
-import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
+import type { ResolveHost, SafeHttpClient } from '../outbound/safe-http.js';
 import { checkPostbackShape } from './check-postback.js';
 import type { Deps } from './deps.js';
 import { type Actor, assertOwns, parseId } from './postback-input.js';
@@ -88,12 +88,7 @@ export async function testFirePostback(
   }
 
   const req = buildPostbackRequest(shape, values);
-  const http = createSafeHttpClient({
-    allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
-    timeoutMs: opts.timeoutMs ?? 10_000,
-    resolve: opts.resolve ?? deps.resolveHost,
-  });
-  const r = await http.send(req).finally(() => http.close());
+  const r = await send(deps, opts, req);
   // Every test fire is logged, an unsaved URL's too (no postback id): it shows in `postback log`, in
   // GET /api/v1/deliveries/tests, and tells the operator what the server was asked to fetch.
   await insertAttempts(deps.db, [
@@ -123,4 +118,17 @@ export async function testFirePostback(
     errorClass: r.errorClass ?? null,
     errorMessage: r.errorMessage ?? null,
   };
+}
+
+/** Through the app's client; a test that brings its own resolver or deadline gets a client for the call. */
+async function send(deps: Deps, opts: TestFireOptions, req: Parameters<SafeHttpClient['send']>[0]) {
+  if (deps.testFireHttp && !opts.resolve && !deps.resolveHost && opts.timeoutMs === undefined)
+    return deps.testFireHttp.send(req);
+  const { createSafeHttpClient } = await import('../outbound/safe-http.js');
+  const http = createSafeHttpClient({
+    allowPrivateNetworks: deps.config.postbacks.allowPrivateNetworks,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    resolve: opts.resolve ?? deps.resolveHost,
+  });
+  return http.send(req).finally(() => http.close());
 }

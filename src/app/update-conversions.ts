@@ -15,6 +15,7 @@ import type { ConversionMoney } from '../domain/ledger.js';
 import { parseMoney } from '../domain/money.js';
 import { matchPayoutRule, payoutFor, referralCommission } from '../domain/payout-rules.js';
 import { applyConversionChanges } from './conversion-effects.js';
+import { outboxOf } from './conversion-events.js';
 import type { Deps } from './deps.js';
 
 export const MAX_UPDATE_ITEMS = 1000;
@@ -204,6 +205,7 @@ async function updateOne(deps: Deps, trx: Knex.Transaction, item: UpdateItem): P
       },
     ],
     now,
+    outboxOf(deps),
   );
   return { status: 'updated', conversion_id: conv.id };
 }

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/raw-env.js';
 import { AppError, ValidationError } from '../domain/errors.js';
 
 /** A bad argument the CLI itself noticed (before any use case ran): one line, exit 2. */

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApiKey, hashApiKey } from '../app/api-keys.js';
+import { createApiKey, isApiKeyLive } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
-import { liveKeyHashExists, markApiKeyRevoked } from '../db/repositories/api-keys.js';
+import { markApiKeyRevoked } from '../db/repositories/api-keys.js';
 import { ensurePrivateDir } from '../infra/private-files.js';
 
 /**
@@ -34,5 +34,5 @@ export async function readDemoKey(deps: Deps, dataDir: string): Promise<string |
   if (!existsSync(file)) return null;
   const key = readFileSync(file, 'utf8').trim();
   if (!key) return null;
-  return (await liveKeyHashExists(deps.db, hashApiKey(key))) ? key : null;
+  return (await isApiKeyLive(deps, key)) ? key : null;
 }

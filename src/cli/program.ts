@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { readRawEnv } from '../config/index.js';
+import { readRawEnv } from '../config/raw-env.js';
 import { errorOutcome, type FlagNames } from './cli-error.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerChatCommands } from './commands/chat.js';
-import { registerDoctorCommand } from './commands/doctor.js';
+import { registerDoctorCommand } from './commands/doctor-command.js';
 import { registerMaintenanceCommands } from './commands/maintenance.js';
 import { registerPostbackCommands } from './commands/postbacks.js';
 import { registerRunCommands } from './commands/run.js';

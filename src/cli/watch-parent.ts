@@ -1,4 +1,4 @@
-import { readRawEnv } from '../config/index.js';
+import { readRawEnv } from '../config/raw-env.js';
 
 /**
  * In the child started by bin/heap-cap.js (which marks it with PARTNERDESK_HEAP_CAPPED and an IPC channel):

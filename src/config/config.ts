@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './raw-env.js';
 
 /**
  * Every setting partnerdesk reads, parsed once at boot. Nothing outside src/config touches process.env:
@@ -160,9 +161,7 @@ export interface Config {
   relay: { lockMs: number; stalledCheckMs: number };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError, readRawEnv } from './raw-env.js';
 
 /** Builds a Config from an env-like record; throws ConfigError with one line per bad variable. */
 export function buildConfig(env: Record<string, string | undefined>): Config {
@@ -220,9 +219,4 @@ export function loadConfig(cwd: string = process.cwd()): Config {
   const file = path.join(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
   return buildConfig({ ...fromFile, ...process.env });
-}
-
-/** For the test helpers and the CLI: the few raw variables that are not application settings. */
-export function readRawEnv(name: string): string | undefined {
-  return process.env[name];
 }

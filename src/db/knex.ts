@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import knexFactory, { type Knex } from 'knex';
-import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import type { Config } from '../config/index.js';
 import { prepareSqliteFile } from '../infra/private-files.js';
@@ -8,10 +8,17 @@ import { CachingSqliteClient } from './sqlite-writer-client.js';
 
 export type Db = Knex;
 
-/** Our timestamps are bigint epoch milliseconds; far below 2^53, so JS numbers hold them exactly. */
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-/** SUM() over bigint is numeric in PostgreSQL; our sums are integer minor units well below 2^53. */
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+/**
+ * The pg driver's number parsing, set before the first PostgreSQL connection (loaded only then: a SQLite
+ * process never needs the driver). Idempotent; knex loads the same module.
+ */
+function setPgTypeParsers(): void {
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
+  /** Our timestamps are bigint epoch milliseconds; far below 2^53, so JS numbers hold them exactly. */
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  /** SUM() over bigint is numeric in PostgreSQL; our sums are integer minor units well below 2^53. */
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+}
 
 const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(migrations).sort(),
@@ -77,6 +84,7 @@ const WRITER_PRAGMAS =
   'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;';
 
 export function createDb(database: Config['database']): Knex {
+  if (database.client === 'pg') setPgTypeParsers();
   if (database.client === 'sqlite' && database.filename !== ':memory:') prepareSqliteFile(database.filename);
   return knexFactory(knexConfig(database));
 }

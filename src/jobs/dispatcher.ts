@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { onOutboxCommitted } from '../app/outbox-signal.js';
+import type { CommitSignals } from '../app/commit-signals.js';
 import type { Logger } from '../infra/logger.js';
 import { claimUndispatched } from './dispatch-claim.js';
 import { createWaker } from './poll.js';
@@ -17,7 +17,7 @@ export interface Dispatcher {
  * claims its page under row locks that the others skip (dispatch-claim.ts), so no row is handed over twice.
  */
 export function startDispatcher(
-  deps: { db: Knex; logger: Logger; now: () => number },
+  deps: { db: Knex; logger: Logger; now: () => number; signals?: CommitSignals | undefined },
   queue: Queue,
   opts: { pageSize?: number; pollMs?: number; maxWaiting?: number; gatherMs?: number } = {},
 ): Dispatcher {
@@ -34,7 +34,7 @@ export function startDispatcher(
   let stopped = false;
   let nudged = false;
   const waker = createWaker();
-  const off = onOutboxCommitted(() => {
+  const off = deps.signals?.outbox.on(() => {
     nudged = true;
     waker.wake();
   });
@@ -72,7 +72,7 @@ export function startDispatcher(
   return {
     async stop() {
       stopped = true;
-      off();
+      off?.();
       waker.wake();
       await loop;
     },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { AppError } from '../domain/errors.js';
+import type { QueueFactory } from '../infra/redis.js';
 
 export const POSTBACK_QUEUE = 'postbacks';
 export const DELIVER_JOB = 'deliver';
@@ -73,37 +73,14 @@ export async function enqueueDeliveries(
   }
 }
 
-/** Connection settings of the app's Redis, to open the relay's own connections with BullMQ's settings. */
-export interface RelayRedisOptions {
-  host?: string;
-  port?: number;
-  path?: string;
-  username?: string;
-  password?: string;
-  db?: number;
-  family?: number;
-  tls?: object;
-}
-
-export function redisOptionsOf(redis: Redis | null): RelayRedisOptions {
-  if (!redis) {
+/** The app's queue factory, or a clear error for a role that needs Redis where none was configured. */
+export function queuesOf(app: { queues: QueueFactory | null }): QueueFactory {
+  if (!app.queues) {
     throw new AppError(
       'unavailable',
       'redis_required',
       'the postback relay needs Redis: set REDIS_URL, or leave it unset to let partnerdesk start its own',
     );
   }
-  const { host, port, path, username, password, db, tls, family } = redis.options;
-  return { host, port, path, username, password, db, tls, family };
+  return app.queues;
 }
-
-/**
- * Connections for queue producers fail fast (an API request must not hang on Redis); a Worker's own
- * connection must never give up (BullMQ's guidance).
- */
-export const producerConnection = (base: RelayRedisOptions) => ({
-  ...base,
-  maxRetriesPerRequest: 1,
-  enableOfflineQueue: true,
-});
-export const workerConnection = (base: RelayRedisOptions) => ({ ...base, maxRetriesPerRequest: null });

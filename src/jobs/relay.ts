@@ -1,5 +1,4 @@
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { App } from '../app/create-app.js';
 import type { PartnerEvent } from '../db/repositories/partner-events.js';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
@@ -8,15 +7,7 @@ import { createLimiter } from './batching.js';
 import { type BreakerOptions, type BreakerTransition, createCircuitBreaker } from './circuit-breaker.js';
 import { createDeliverProcessor } from './deliver-job.js';
 import { startDispatcher } from './dispatcher.js';
-import {
-  BATCH_SIZE,
-  DELIVERY_JOB_OPTIONS,
-  enqueueDeliveries,
-  POSTBACK_QUEUE,
-  producerConnection,
-  redisOptionsOf,
-  workerConnection,
-} from './queues.js';
+import { BATCH_SIZE, DELIVERY_JOB_OPTIONS, enqueueDeliveries, POSTBACK_QUEUE, queuesOf } from './queues.js';
 import { startReconciler } from './reconciler.js';
 import { createRelayStore } from './relay-store.js';
 
@@ -61,13 +52,12 @@ export interface RunningRelay {
  */
 export async function startRelay(app: App, opts: RelayOptions = {}): Promise<RunningRelay> {
   const log = app.logger.child({ component: 'relay' });
-  const base = redisOptionsOf(app.redis);
+  const bull = queuesOf(app);
   const prefix = opts.prefix ?? 'bull';
-  const producer = producerConnection(base);
-  const queue = new Queue(POSTBACK_QUEUE, { connection: producer, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
+  const queue = bull.queue(POSTBACK_QUEUE, { prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
   queue.on('error', (err) => log.warn({ err: err.message, event: 'relay.queue_error' }, 'queue connection problem'));
   await queue.waitUntilReady();
-  const breakerRedis = new Redis(producer);
+  const breakerRedis = await bull.connection();
   breakerRedis.on('error', (err) =>
     log.warn({ err: err.message, event: 'relay.redis_error' }, 'breaker connection problem'),
   );
@@ -133,8 +123,7 @@ export async function startRelay(app: App, opts: RelayOptions = {}): Promise<Run
     requeue: (items) => enqueueDeliveries(queue, items),
     onDelivered: opts.onDelivered,
   });
-  const worker = new Worker(POSTBACK_QUEUE, processor.process, {
-    connection: workerConnection(base),
+  const worker = bull.worker(POSTBACK_QUEUE, processor.process, {
     prefix,
     concurrency,
     // The crash window: a killed worker's jobs are taken again once their lock expires (it is renewed every

@@ -75,6 +75,9 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
     timeoutMs: timeoutMs + 1000,
   };
   const watchers = new SignalWatchers();
+  // Per client, like its Agent: a pure function of the host name and the policy, and relays send to a few
+  // hosts over and over.
+  const hostVerdicts = new Map<string, Refusal | null>();
   const agent = new Agent({
     connect: createGuardedConnector({
       ...policy,
@@ -99,7 +102,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
       ...r,
       durationMs: Math.round(performance.now() - started),
     });
-    const refused = checkUrl(req.url, opts.allowPrivateNetworks);
+    const refused = checkUrl(req.url, opts.allowPrivateNetworks, hostVerdicts);
     if ('errorClass' in refused) return result(refused);
     const { url } = refused;
 
@@ -173,7 +176,11 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
 }
 
 /** Scheme, credentials and literal-IP checks that need no socket; names are checked by the connector. */
-function checkUrl(raw: string, allowPrivateNetworks: boolean): { url: URL } | Refusal {
+function checkUrl(
+  raw: string,
+  allowPrivateNetworks: boolean,
+  verdicts: Map<string, Refusal | null>,
+): { url: URL } | Refusal {
   let url: URL;
   try {
     url = new URL(raw);
@@ -186,17 +193,18 @@ function checkUrl(raw: string, allowPrivateNetworks: boolean): { url: URL } | Re
   if (url.username || url.password) {
     return { errorClass: 'invalid_url', errorMessage: 'URLs with user:password@ are not sent' };
   }
-  const refused = hostRefusal(url.hostname, allowPrivateNetworks);
+  const refused = hostRefusal(url.hostname, allowPrivateNetworks, verdicts);
   return refused ?? { url };
 }
 
-/** Per host name: a pure function of the name and the policy, and relays send to a few hosts over and over. */
 /** Why a URL is not sent, before any socket opens. */
 type Refusal = { errorClass: AttemptErrorClass; errorMessage: string };
 
-const hostVerdicts = new Map<string, Refusal | null>();
-
-function hostRefusal(hostname: string, allowPrivateNetworks: boolean): Refusal | null {
+function hostRefusal(
+  hostname: string,
+  allowPrivateNetworks: boolean,
+  hostVerdicts: Map<string, Refusal | null>,
+): Refusal | null {
   const key = `${allowPrivateNetworks ? 1 : 0}${hostname}`;
   const known = hostVerdicts.get(key);
   if (known !== undefined) return known;

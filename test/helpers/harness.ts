@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import knexFactory from 'knex';
 import { inject } from 'vitest';
 import { createApiKey } from '../../src/app/api-keys.js';
-import { type App, createApp } from '../../src/app/create-app.js';
+import { type App, type CreateAppOptions, createApp } from '../../src/app/create-app.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/infra/logger.js';
@@ -55,7 +55,12 @@ export async function freshDatabase(flavor: DbFlavor): Promise<{ env: Record<str
  * Boots the real app and HTTP server on 127.0.0.1 against a fresh database of `flavor` and the suite's
  * throwaway Redis. `env` adds or overrides configuration variables.
  */
-export async function startTestApp(flavor: DbFlavor, env: Record<string, string> = {}): Promise<TestContext> {
+export async function startTestApp(
+  flavor: DbFlavor,
+  env: Record<string, string> = {},
+  /** Parts the test brings instead of the real ones (the composition root takes them all the same). */
+  parts: Pick<CreateAppOptions, 'charts'> = {},
+): Promise<TestContext> {
   const database = await freshDatabase(flavor);
   const config = buildConfig({
     LOG_LEVEL: 'silent',
@@ -64,7 +69,7 @@ export async function startTestApp(flavor: DbFlavor, env: Record<string, string>
     ...database.env,
     ...env,
   });
-  const app = await createApp(config, { logger: createLogger('silent') });
+  const app = await createApp(config, { logger: createLogger('silent'), ...parts });
   const server = await buildServer(app);
   await server.listen({ host: '127.0.0.1', port: 0 });
   const addr = server.server.address();

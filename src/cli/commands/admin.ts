@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import type { CampaignView } from '../../app/campaign-view.js';
-import { createCampaign } from '../../app/create-campaign.js';
-import { createPartner } from '../../app/create-partner.js';
-import { grantCampaignAccess } from '../../app/grant-campaign-access.js';
-import { issueApiKey } from '../../app/issue-api-key.js';
-import { listApiKeys } from '../../app/list-api-keys.js';
-import { listCampaigns } from '../../app/list-campaigns.js';
-import { listPartners } from '../../app/list-partners.js';
 import type { PartnerView } from '../../app/partner-input.js';
-import { revokeApiKey } from '../../app/revoke-api-key.js';
 import { type FlagNames, UsageError } from '../cli-error.js';
-import { withApp } from '../open-app.js';
+import { load, withApp } from '../open-app.js';
 import { print, printJson, printPage, utcMinute } from '../output.js';
 import { formatTable } from '../table.js';
 
@@ -60,9 +52,10 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .option('--min-payout <amount>', 'smallest balance paid out, like 50.00')
     .option('--json', 'print the partner as JSON')
     .action(async (o) => {
+      const uc = await load();
       setFlags({ referrer_id: '--referrer', min_payout: '--min-payout' });
       const p = await withApp((app) =>
-        createPartner(app, {
+        uc.createPartner(app, {
           name: o.name,
           email: o.email,
           currency: o.currency,
@@ -83,8 +76,9 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
       .option('--status <status>', 'only pending, active or suspended')
       .option('--search <text>', 'match name, email or company'),
   ).action(async (o) => {
+    const uc = await load();
     const page = await withApp((app) =>
-      listPartners(app, { status: o.status, search: o.search, limit: o.limit, offset: o.offset }),
+      uc.listPartners(app, { status: o.status, search: o.search, limit: o.limit, offset: o.offset }),
     );
     printPage(page, o, PARTNER_COLUMNS, partnerRow, 'No partners match.');
   });
@@ -105,10 +99,11 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .option('--deeplink-domain <host>', 'repeatable: a host deeplinks may point to', collect)
     .option('--json', 'print the campaign as JSON')
     .action(async (o) => {
+      const uc = await load();
       setFlags({ payouts: '--payout', deeplink_domains: '--deeplink-domain', landing_url: '--landing-url' });
       const payouts = ((o.payout as string[] | undefined) ?? []).map(parsePayoutSpec);
       const c = await withApp((app) =>
-        createCampaign(app, {
+        uc.createCampaign(app, {
           name: o.name,
           type: o.type,
           landing_url: o.landingUrl,
@@ -135,8 +130,9 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
       .option('--category <word>', 'only this category')
       .option('--search <text>', 'match name or description'),
   ).action(async (o) => {
+    const uc = await load();
     const page = await withApp((app) =>
-      listCampaigns(app, {
+      uc.listCampaigns(app, {
         status: o.status,
         type: o.type,
         category: o.category,
@@ -154,8 +150,9 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .argument('<partnerId>', 'partner id')
     .option('--status <status>', 'approved, pending or rejected', 'approved')
     .action(async (campaignId: string, partnerId: string, o) => {
+      const uc = await load();
       setFlags({ campaign_id: '<campaignId>', partner_id: '<partnerId>' });
-      const a = await withApp((app) => grantCampaignAccess(app, { campaignId, partnerId }, { status: o.status }));
+      const a = await withApp((app) => uc.grantCampaignAccess(app, { campaignId, partnerId }, { status: o.status }));
       print(`Partner ${a.partner_id} on campaign ${a.campaign_id}: ${a.status}`);
     });
 
@@ -167,9 +164,10 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .option('--partner <id>', "a partner key: sees only this partner's reports")
     .option('--json', 'print JSON (includes the key)')
     .action(async (name: string, o) => {
+      const uc = await load();
       setFlags({ name: '<name>', partner_id: '--partner' });
       const k = await withApp((app) =>
-        issueApiKey(app, { name, ...(o.partner !== undefined && { partner_id: o.partner }) }),
+        uc.issueApiKey(app, { name, ...(o.partner !== undefined && { partner_id: o.partner }) }),
       );
       if (o.json) return printJson(k);
       const who = k.role === 'admin' ? '' : ` (sees only partner ${k.partnerId})`;
@@ -182,7 +180,8 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .option('--all', 'include revoked keys')
     .option('--json', 'print JSON')
     .action(async (o) => {
-      const keys = await withApp((app) => listApiKeys(app, { includeRevoked: Boolean(o.all) }));
+      const uc = await load();
+      const keys = await withApp((app) => uc.listApiKeys(app, { includeRevoked: Boolean(o.all) }));
       if (o.json) return printJson(keys);
       if (keys.length === 0) return print('No API keys. Create one with: partnerdesk apikey create <name>');
       print(
@@ -206,8 +205,9 @@ export function registerAdminCommands(program: Command, setFlags: SetFlags): voi
     .description('revoke an API key (running servers stop accepting it within 30 s)')
     .argument('<id>', 'key id from `apikey list`')
     .action(async (id: string) => {
+      const uc = await load();
       setFlags({ id: '<id>' });
-      const r = await withApp((app) => revokeApiKey(app, id));
+      const r = await withApp((app) => uc.revokeApiKey(app, id));
       print(
         r.alreadyRevoked ? `API key ${r.id} "${r.name}" was already revoked.` : `Revoked API key ${r.id} "${r.name}".`,
       );

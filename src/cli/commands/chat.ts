@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { openConsoleChat, runConsoleRepl } from '../../../bots/console/console-chat.js';
-import { issueLinkCode } from '../../app/issue-link-code.js';
 import { UsageError } from '../cli-error.js';
-import { withApp } from '../open-app.js';
+import { load, withApp } from '../open-app.js';
 import { print, utcMinute } from '../output.js';
 import type { SetFlags } from './admin.js';
 
@@ -31,15 +29,16 @@ export function registerChatCommands(program: Command, setFlags: SetFlags): void
         'Pictures and files the bot sends are saved under DATA_DIR/console/. Type a number to press a button.',
     )
     .action(async (o) => {
+      const uc = await load();
       setFlags({ partner_id: '--partner' });
       const id = partnerId(String(o.partner), '--partner');
       await withApp(async (app) => {
-        const chat = await openConsoleChat(app, id);
+        const chat = await uc.openConsoleChat(app, id);
         if (o.once !== undefined) {
           print(await chat.send(String(o.once)));
           return;
         }
-        await runConsoleRepl(chat, `partner ${id}`);
+        await uc.runConsoleRepl(chat, `partner ${id}`);
       });
     });
 
@@ -50,9 +49,10 @@ export function registerChatCommands(program: Command, setFlags: SetFlags): void
     .description('issue a one-time code that links a Telegram or Slack chat to this partner (valid 30 minutes)')
     .argument('<partnerId>', 'partner id')
     .action(async (raw: string) => {
+      const uc = await load();
       setFlags({ partner_id: '<partnerId>' });
       const id = partnerId(raw, '<partnerId>');
-      const { code, expiresAt } = await withApp((app) => issueLinkCode(app, id));
+      const { code, expiresAt } = await withApp((app) => uc.issueLinkCode(app, id));
       print(`Link code for partner ${id}: ${code}`);
       print(`Valid until ${utcMinute(expiresAt)} UTC, once.`);
       print(`The partner sends  /link ${code}  to the Telegram bot, or  /pd link ${code}  in Slack.`);

@@ -1,10 +1,10 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from '../../config/index.js';
 import { createDb } from '../../db/knex.js';
+import { pingRedis as ping } from '../../infra/redis-ping.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
 
 /** One line of the doctor's report. `fix` is shown only with a problem. */
@@ -66,25 +66,6 @@ async function checkDatabase(config: Config): Promise<Check> {
     );
   } finally {
     await db.destroy();
-  }
-}
-
-async function ping(opts: RedisOptions): Promise<void> {
-  const client = new Redis({
-    ...opts,
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {}); // the outcome is read from the awaited calls
-  try {
-    await withTimeout(client.connect(), 3500, 'Redis');
-    const pong = await withTimeout(client.ping(), 3000, 'Redis');
-    if (pong !== 'PONG') throw new Error(`answered ${pong} to PING`);
-  } finally {
-    client.disconnect();
   }
 }
 
@@ -247,11 +228,4 @@ export async function runDoctor(envPath: string): Promise<number> {
   const problems = checks.filter((c) => !c.ok).length;
   console.log(problems === 0 ? '\nAll checks passed.' : `\n${problems} problem(s) found.`);
   return problems === 0 ? 0 : 1;
-}
-
-export function registerDoctorCommand(program: Command, setExitCode: (code: number) => void, envPath: string): void {
-  program
-    .command('doctor')
-    .description('check database, Redis, SMTP and bot tokens; exits 1 when something needs fixing')
-    .action(async () => setExitCode(await runDoctor(envPath)));
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { listPostbacks } from '../../app/list-postbacks.js';
-import { replayDeliveries } from '../../app/replay-deliveries.js';
-import { testFirePostback } from '../../app/test-fire-postback.js';
 import { UsageError } from '../cli-error.js';
-import { withApp } from '../open-app.js';
+import { load, withApp } from '../open-app.js';
 import { print, printJson } from '../output.js';
 import { formatTable } from '../table.js';
 import type { SetFlags } from './admin.js';
@@ -22,8 +19,9 @@ export function registerPostbackCommands(program: Command, setFlags: SetFlags): 
     .option('--partner <id>', 'only this partner')
     .option('--json', 'print JSON')
     .action(async (o) => {
+      const uc = await load();
       setFlags({ partner_id: '--partner' });
-      const r = await withApp((app) => listPostbacks(app, ADMIN, { partner_id: o.partner }));
+      const r = await withApp((app) => uc.listPostbacks(app, ADMIN, { partner_id: o.partner }));
       if (o.json) return printJson(r.items);
       print(
         formatTable(
@@ -44,8 +42,9 @@ export function registerPostbackCommands(program: Command, setFlags: SetFlags): 
     .description('send the postback once with a sample conversion (or --conversion) and show the answer')
     .option('--conversion <id>', "send this conversion's values instead of the sample")
     .action(async (id: string, o) => {
+      const uc = await load();
       setFlags({ conversion_id: '--conversion' });
-      const r = await withApp((app) => testFirePostback(app, ADMIN, { postbackId: id, conversionId: o.conversion }));
+      const r = await withApp((app) => uc.testFirePostback(app, ADMIN, { postbackId: id, conversionId: o.conversion }));
       print(`${r.method} ${r.expandedUrl}`);
       print(
         r.status !== null
@@ -65,6 +64,7 @@ export function registerPostbackCommands(program: Command, setFlags: SetFlags): 
     .option('--to <time>', 'created before, ISO time')
     .option('--state <state>', 'dead (default), delivered, pending or any')
     .action(async (o) => {
+      const uc = await load();
       setFlags({ partner_id: '--partner', postback_id: '--postback', delivery_ids: '--ids' });
       const ids =
         o.ids === undefined
@@ -75,7 +75,7 @@ export function registerPostbackCommands(program: Command, setFlags: SetFlags): 
               .filter(Boolean);
       if (ids?.some((s) => !/^\d+$/.test(s))) throw new UsageError(`--ids must be numbers like 12,13, got "${o.ids}"`);
       const r = await withApp((app) =>
-        replayDeliveries(app, ADMIN, {
+        uc.replayDeliveries(app, ADMIN, {
           ...(o.partner !== undefined && { partner_id: o.partner }),
           ...(o.postback !== undefined && { postback_id: o.postback }),
           ...(ids !== undefined && { delivery_ids: ids }),

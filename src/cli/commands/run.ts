@@ -1,24 +1,7 @@
 import type { Command } from 'commander';
-import { createBotCore } from '../../../bots/core/bot-core.js';
-import { type RunningTelegramBot, startTelegramBot } from '../../../bots/telegram/telegram-bot.js';
-import { createTelegramSender } from '../../../bots/telegram/telegram-sender.js';
-import { type App, createApp } from '../../app/create-app.js';
-import { seedDemo } from '../../app/seed-demo.js';
-import { loadConfig } from '../../config/index.js';
-import { findTrackingExample } from '../../db/repositories/campaigns.js';
-import { countPartners } from '../../db/repositories/partners.js';
-import { buildServer } from '../../http/server.js';
-import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
-import { createLogger } from '../../infra/logger.js';
-import { type RunningNotifications, startNotifications } from '../../jobs/notifications/start.js';
-import { type RunningWorker, startWorker } from '../../jobs/worker.js';
-import { closeRenderPool, configureRenderPool } from '../../mail/charts/index.js';
-import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from '../banner.js';
-import { UsageError } from '../cli-error.js';
-import { createDemoKey, readDemoKey } from '../demo-key.js';
 import { listenForStop } from '../stop-signal.js';
 
-interface Roles {
+export interface Roles {
   http: boolean;
   worker: boolean;
   /** Chat bots (Telegram when TELEGRAM_BOT_TOKEN is set). */
@@ -27,113 +10,12 @@ interface Roles {
   seed: boolean;
 }
 
-/**
- * Runs the given roles in this process until SIGINT/SIGTERM: local Redis (when REDIS_URL is unset), the app
- * (migrated), demo seed, HTTP server, worker. Shutdown runs in reverse, so queued clicks and conversions are
- * committed before the database closes and Redis stops last.
- */
-export async function serve(roles: Roles): Promise<void> {
+/** The wiring loads only when a role runs, so `--help` and the one-shot verbs stay light. */
+async function serve(roles: Roles): Promise<void> {
   // First of all: a stop that arrives while we start up must still find its listener (see stop-signal.ts).
   const stopped = listenForStop();
-  const config = loadConfig();
-  if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
-    throw new UsageError(
-      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) in the environment or .env',
-    );
-  }
-  // A Telegram webhook arrives over HTTP, so the bots role listens too in webhook mode; and any process that
-  // serves HTTP in webhook mode runs the bot, or its webhook route would have nobody to hand updates to.
-  const webhook = Boolean(config.telegram?.webhookSecret);
-  const http = roles.http || (roles.bots && webhook);
-  const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
-  const logger = createLogger(config.logLevel);
-  configureRenderPool({ logger: logger.child({ component: 'charts' }) });
-  let localRedis: LocalRedis | null = null;
-  let app: App | null = null;
-  let server: Awaited<ReturnType<typeof buildServer>> | null = null;
-  let worker: RunningWorker | null = null;
-  let telegram: RunningTelegramBot | null = null;
-  let notifications: RunningNotifications | null = null;
-  const shutdown = async () => {
-    await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
-    await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
-    await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
-    await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
-    await closeRenderPool().catch((err) => logger.warn({ err }, 'chart render pool close failed'));
-    await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
-    await localRedis?.stop().catch((err) => logger.warn({ err }, 'local redis stop failed'));
-  };
-  try {
-    if (!config.redisUrl) localRedis = await startLocalRedis({ dataDir: config.dataDir, logger });
-    app = await createApp(config, {
-      logger,
-      redis: config.redisUrl ?? localRedis?.redisOptions ?? null,
-      // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
-      readPool: http || runTelegram,
-    });
-    const running = app;
-
-    let seeded: BannerInfo['seeded'] = null;
-    let demoKey: string | null = null;
-    const embedded = config.database.client === 'sqlite';
-    if (roles.seed && embedded && config.seedDemo && (await countPartners(running.db)) === 0) {
-      console.log('Empty database: seeding demo data (set SEED_DEMO=false to skip)...');
-      const s = await seedDemo(running, { now: running.now() });
-      seeded = { ...s, seconds: s.ms / 1000 };
-      demoKey = await createDemoKey(running, config.dataDir);
-    } else if (http) {
-      demoKey = await readDemoKey(running, config.dataDir);
-    }
-
-    let httpUrl: string | null = null;
-    if (http) {
-      server = await buildServer(running);
-      await server.listen({ host: config.http.host, port: config.http.port });
-      const addr = server.server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-      httpUrl = `http://${host}:${port}`;
-    }
-    if (roles.worker) worker = await startWorker(running);
-    if (runTelegram) {
-      telegram = await startTelegramBot(running, createBotCore(running));
-      // Chat notifications need the bot's token, so they run where the bot runs.
-      notifications = await startNotifications(running, [createTelegramSender(running)]);
-    }
-
-    const redis = localRedis
-      ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`
-      : `REDIS_URL ${describeUrlHost(config.redisUrl ?? '')}`;
-    console.log(
-      renderBanner(
-        {
-          config,
-          httpUrl,
-          redis,
-          worker: roles.worker,
-          bots: telegram !== null,
-          demoKey,
-          seeded,
-          example: http ? await findTrackingExample(running.db) : null,
-        },
-        running.now(),
-      ),
-    );
-  } catch (err) {
-    await shutdown();
-    throw err;
-  }
-  const sig = await stopped;
-  const parts = [
-    server && 'HTTP',
-    worker && 'worker',
-    telegram && 'Telegram bot',
-    'database',
-    localRedis && !localRedis.reused && 'local Redis',
-  ];
-  console.log(`\n${sig}: shutting down (${parts.filter(Boolean).join(', ')})...`);
-  await shutdown();
-  console.log('Stopped.');
+  const { serveRoles } = await import('../serve-roles.js');
+  await serveRoles(roles, () => stopped);
 }
 
 export function registerRunCommands(program: Command): void {

@@ -39,11 +39,25 @@ export async function liveKeyHashExists(db: Knex, hash: string): Promise<boolean
   return (await db('api_keys').select('id').where({ key_hash: hash }).whereNull('revoked_at').first()) !== undefined;
 }
 
-/** The live (not revoked) key with this hash: what authentication needs, without the hash. */
-export async function findActiveApiKeyByHash(
+export interface NewApiKey {
+  name: string;
+  key_hash: string;
+  prefix: string;
+  role: 'admin' | 'partner';
+  partner_id: number | null;
+  created_at: number;
+}
+
+export async function insertApiKey(db: Knex, row: NewApiKey): Promise<number> {
+  const [r] = await db('api_keys').insert(row).returning('id');
+  return typeof r === 'object' ? (r as { id: number }).id : (r as number);
+}
+
+/** The live key with this hash, with what a principal needs. */
+export async function findLiveApiKeyByHash(
   db: Knex,
   hash: string,
-): Promise<Pick<ApiKeyListing, 'id' | 'name' | 'role' | 'partner_id'> | undefined> {
+): Promise<{ id: number; name: string; role: 'admin' | 'partner'; partner_id: number | null } | undefined> {
   return db('api_keys')
     .select('id', 'name', 'role', 'partner_id')
     .where({ key_hash: hash })

@@ -19,6 +19,7 @@ export async function adminRoutes(server: FastifyInstance, { app }: RouteOptions
   server.addHook('onRequest', async (req: FastifyRequest) => {
     await requireAdmin(app, req);
   });
+
   server.get('/partners', async (req) => listPartners(app, req.query));
   server.post('/partners', async (req, reply) => reply.status(201).send(await createPartner(app, req.body ?? {})));
   server.get<{ Params: IdParams }>('/partners/:id', async (req) => getPartner(app, req.params.id));

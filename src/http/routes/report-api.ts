@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { buildReport, type Report, reportTimezone } from '../../app/build-report.js';
+import type { Report } from '../../app/build-report.js';
+import { requestReport } from '../../app/request-report.js';
 import { reportToCsv } from '../../domain/csv.js';
-import { AppError, invalid } from '../../domain/errors.js';
-import { formatDecimal, parseCurrency } from '../../domain/money.js';
-import { localDate, type Period, parseDate, parseTimezone, periodOfDays, resolvePeriod } from '../../domain/period.js';
-import { parseGroup } from '../../domain/report-dimensions.js';
+import { formatDecimal } from '../../domain/money.js';
+import type { Period } from '../../domain/period.js';
 import type { ReportMetrics } from '../../domain/report-math.js';
 import { parseInput } from '../../domain/validation.js';
 import { authenticate } from '../auth.js';
@@ -40,35 +39,9 @@ export async function reportApiRoutes(server: FastifyInstance, { app }: RouteOpt
   server.get('/report', async (req, reply) => {
     const principal = await authenticate(app, req);
     const input = parseInput(ReportQuery, req.query ?? {});
-    const group = parseGroup(input.group ?? 'day');
-    let partnerId = input.partner_id;
-    if (principal.role === 'partner') {
-      // A partner key reads its own partner's report and nothing else, whatever it asks for.
-      if (principal.partnerId === null || (partnerId !== undefined && partnerId !== principal.partnerId)) {
-        throw new AppError(
-          'forbidden',
-          'forbidden_partner',
-          "this API key reads only its own partner's report; leave partner_id out",
-          'partner_id',
-        );
-      }
-      partnerId = principal.partnerId;
-    }
-    const timezone =
-      input.timezone !== undefined ? parseTimezone(input.timezone) : await reportTimezone(app, partnerId);
-    const period = periodOf(input, timezone, app.now());
-    const report = await buildReport(app, {
-      partnerId,
-      group,
-      from: period.from,
-      to: period.to,
-      timezone,
-      filters: { campaignId: input.campaign_id, country: input.country },
-      currency: input.currency !== undefined ? parseCurrency(input.currency) : undefined,
-      audience: principal.role === 'partner' ? 'partner' : 'operator',
-    });
+    const { report, period } = await requestReport(app, principal, input);
     if (input.format === 'csv') {
-      const name = `report-${group}-${period.fromDate}-${period.toDate}.csv`;
+      const name = `report-${report.group}-${period.fromDate}-${period.toDate}.csv`;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}"`)
@@ -76,26 +49,6 @@ export async function reportApiRoutes(server: FastifyInstance, { app }: RouteOpt
     }
     return reportJson(report, period);
   });
-}
-
-/** `period=` words, or date_from/date_to (local dates, date_to included); the last 7 days by default. */
-function periodOf(input: z.infer<typeof ReportQuery>, timezone: string, now: number): Period {
-  const hasDates = input.date_from !== undefined || input.date_to !== undefined;
-  if (input.period !== undefined && hasDates) {
-    throw invalid('conflicting_period', 'give either period or date_from/date_to, not both', 'period');
-  }
-  if (!hasDates) return resolvePeriod(input.period ?? '7d', timezone, now, 'period');
-  if (input.date_from === undefined) {
-    throw invalid('validation_failed', 'date_from is required with date_to; send both as YYYY-MM-DD', 'date_from');
-  }
-  const date = (raw: string, field: string) => {
-    const d = parseDate(raw);
-    if (!d) throw invalid('validation_failed', `${field} must be a date like 2026-11-01, got "${raw}"`, field);
-    return d;
-  };
-  const first = date(input.date_from, 'date_from');
-  const last = input.date_to !== undefined ? date(input.date_to, 'date_to') : localDate(now, timezone);
-  return periodOfDays(first, last, timezone, undefined, 'date_to');
 }
 
 const money = (m: number | undefined, currency: string) => (m === undefined ? undefined : formatDecimal(m, currency));

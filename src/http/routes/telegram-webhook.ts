@@ -1,24 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app/create-app.js';
 import { errorBody } from '../errors.js';
 import type { RouteOptions } from '../server.js';
 import { createWebhookGuard } from '../webhook-guard.js';
-
-/** What a running Telegram bot gives the route: it takes an update and answers for itself later. */
-export type TelegramUpdateHandler = (update: unknown) => Promise<void>;
-
-// The bot starts after the HTTP server is built (and tests start both separately), so the route finds its
-// bot at request time, per App: no process-wide singleton.
-const handlers = new WeakMap<App, TelegramUpdateHandler>();
-
-/** Called by the Telegram adapter in webhook mode; returns the detach function for its stop(). */
-export function attachTelegramWebhook(app: App, handler: TelegramUpdateHandler): () => void {
-  handlers.set(app, handler);
-  return () => {
-    if (handlers.get(app) === handler) handlers.delete(app);
-  };
-}
 
 function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -62,7 +46,9 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
     return undefined;
   };
   server.post('/telegram/webhook', { onRequest: checkSecret }, async (req, reply) => {
-    const handler = handlers.get(app);
+    // The bot starts after the HTTP server is built, so the route finds it at request time in the slot the
+    // composition root gave both of them (app.telegramWebhook).
+    const handler = app.telegramWebhook.current();
     if (!handler) {
       // Telegram retries a non-2xx answer, so an update that arrives while the bot is starting is not lost.
       return reply

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createUserAgentClassifier } from '../../app/classify-user-agent.js';
-import { countryFromHeaders, createGeoLookup } from '../../app/geo.js';
+import { countryFromHeaders } from '../../app/geo.js';
 import { type RecordClickDeps, recordClick } from '../../app/record-click.js';
 import { AppError } from '../../domain/errors.js';
 import { createTrustedProxies } from '../client-address.js';
@@ -15,8 +14,7 @@ import type { RouteOptions } from '../server.js';
  * ids leak), and advertisers use it for traffic-quality checks.
  */
 export async function trackingRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
-  const geo = createGeoLookup({ dataDir: app.config.dataDir, logger: app.logger });
-  geo.load(); // now, at start-up, rather than inside the first visitor's request
+  app.geo.load(); // now, at start-up, rather than inside the first visitor's request
   // A CDN's country header is believed only when the request came to us through a trusted proxy (TRUST_PROXY):
   // otherwise any visitor could set it. req.ip already follows X-Forwarded-For only through trusted proxies.
   const proxies = createTrustedProxies(app.config.trustProxy);
@@ -24,8 +22,8 @@ export async function trackingRoutes(server: FastifyInstance, { app }: RouteOpti
     now: app.now,
     trackingCache: app.trackingCache,
     clickWriter: app.clickWriter,
-    geo,
-    classifyUserAgent: createUserAgentClassifier(),
+    geo: app.geo,
+    classifyUserAgent: app.classifyUserAgent,
   };
 
   const handle =

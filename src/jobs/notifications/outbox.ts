@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { Deps } from '../../app/deps.js';
-import { onNotificationsCommitted } from '../../app/notification-signal.js';
 import { convertPartnerEvents } from '../../app/partner-event-notifications.js';
 import {
   findOverdueNotifications,
@@ -39,7 +38,7 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
   const log = deps.logger.child({ component: 'notify-outbox' });
   let stopped = false;
   const waker = createWaker();
-  const off = onNotificationsCommitted(() => waker.wake());
+  const off = deps.signals?.notifications.on(() => waker.wake());
 
   const dispatchOnce = async (): Promise<number> => {
     await convertPartnerEvents(deps);
@@ -102,7 +101,7 @@ export function startNotificationOutbox(deps: Deps, queue: Queue, opts: OutboxOp
     reconcileOnce,
     async stop() {
       stopped = true;
-      off();
+      off?.();
       clearInterval(timer);
       waker.wake();
       await loop;

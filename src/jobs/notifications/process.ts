@@ -1,11 +1,5 @@
 import { DelayedError, type Job, type Queue, RateLimitError } from 'bullmq';
-import {
-  ChatRateLimitedError,
-  type ChatSender,
-  ChatUnreachableError,
-  renderNotification,
-} from '../../../bots/core/notifications.js';
-import type { Reply } from '../../../bots/core/reply.js';
+import { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../app/chat-sender.js';
 import type { Deps } from '../../app/deps.js';
 import { chatKey, loadNotificationToSend } from '../../app/notification-view.js';
 import {
@@ -52,7 +46,6 @@ export function createNotifyProcessor(ctx: NotifyContext) {
     if (n.row.nextAttemptAt > deps.now() + 1_000) return later(job, token, n.row.nextAttemptAt);
 
     const sentTo = [...n.row.sentTo];
-    const replies = new Map<string, Reply>();
     for (const target of n.targets) {
       const key = chatKey(target);
       const sender = ctx.senders.get(target.platform);
@@ -66,10 +59,8 @@ export function createNotifyProcessor(ctx: NotifyContext) {
         await saveNotificationSentTo(deps.db, id, sentTo);
         return later(job, token, deps.now() + wait);
       }
-      const r = replies.get(sender.platform) ?? renderNotification(n.view, sender.platform);
-      replies.set(sender.platform, r);
       try {
-        await sender.send(target.chatId, r);
+        await sender.send(target.chatId, n.view);
         sentTo.push(key);
         await saveNotificationSentTo(deps.db, id, sentTo);
       } catch (err) {

@@ -1,8 +1,7 @@
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { ChatSender } from '../../../bots/core/notifications.js';
+import type { Queue } from 'bullmq';
+import type { ChatSender } from '../../app/chat-sender.js';
 import type { App } from '../../app/create-app.js';
-import { producerConnection, redisOptionsOf, workerConnection } from '../queues.js';
+import { queuesOf } from '../queues.js';
 import { createChatThrottle } from './chat-throttle.js';
 import { type OutboxOptions, startNotificationOutbox } from './outbox.js';
 import { createNotifyProcessor } from './process.js';
@@ -37,13 +36,12 @@ export async function startNotifications(
   opts: NotificationsOptions = {},
 ): Promise<RunningNotifications> {
   const log = app.logger.child({ component: 'notifications' });
-  const base = redisOptionsOf(app.redis);
+  const bull = queuesOf(app);
   const prefix = opts.prefix ?? 'bull';
-  const producer = producerConnection(base);
-  const queue = new Queue(NOTIFY_QUEUE, { connection: producer, prefix, defaultJobOptions: NOTIFY_JOB_OPTIONS });
+  const queue = bull.queue(NOTIFY_QUEUE, { prefix, defaultJobOptions: NOTIFY_JOB_OPTIONS });
   queue.on('error', (err) => log.warn({ err: err.message, event: 'notify.queue_error' }, 'queue connection problem'));
   await queue.waitUntilReady();
-  const redis = new Redis(producer);
+  const redis = await bull.connection();
   redis.on('error', (err) =>
     log.warn({ err: err.message, event: 'notify.redis_error' }, 'throttle connection problem'),
   );
@@ -55,8 +53,7 @@ export async function startNotifications(
     queue,
     retryMs: opts.retryMs,
   });
-  const worker = new Worker(NOTIFY_QUEUE, processor, {
-    connection: workerConnection(base),
+  const worker = bull.worker(NOTIFY_QUEUE, processor, {
     prefix,
     concurrency: opts.concurrency ?? 8,
     limiter: GLOBAL_LIMIT,

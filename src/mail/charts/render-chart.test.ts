@@ -1,7 +1,11 @@
 import { inflateSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors.js';
-import { buildChartSvg, type ChartSpec, renderChart } from './index.js';
+import { buildChartSvg, type ChartSpec, createChartRenderer } from './index.js';
+
+const charts = createChartRenderer();
+const renderChart = (spec: ChartSpec) => charts.render(spec);
+afterAll(() => charts.close());
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -207,24 +207,3 @@ export class RenderPool {
     if (!this.closed && this.queue.length > 0) this.start();
   }
 }
-
-let pool: RenderPool | null = null;
-let poolOptions: RenderPoolOptions = {};
-
-/** Options for the shared pool (e.g. the app logger); takes effect when the pool next starts. */
-export function configureRenderPool(opts: RenderPoolOptions): void {
-  poolOptions = opts;
-}
-
-/** The shared pool, created on first use (after closeRenderPool(), a later render starts a fresh one). */
-export function renderPool(): RenderPool {
-  pool ??= new RenderPool(poolOptions);
-  return pool;
-}
-
-/** Stops the shared pool's workers; safe to call when it never started. */
-export async function closeRenderPool(): Promise<void> {
-  const p = pool;
-  pool = null;
-  await p?.close();
-}

@@ -4,7 +4,6 @@ import { localDayKey, localHourKey, type Period } from '../../../../src/domain/p
 import { isTimeGroup, type ReportGroup } from '../../../../src/domain/report-dimensions.js';
 import type { ReportRow } from '../../../../src/domain/report-math.js';
 import type { ChartSpec } from '../../../../src/mail/charts/index.js';
-import { renderChart } from '../../../../src/mail/charts/index.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { clip, count, epc, money, percent, periodLabel } from '../../format.js';
 import { parsePeriodArgs } from '../../period-args.js';
@@ -88,7 +87,7 @@ function chartSpec(r: Report, period: Period, now: number): ChartSpec {
 async function chartBlock(ctx: CommandContext, r: Report, period: Period): Promise<Block[]> {
   if (r.rows.length === 0 || r.totals.clicks + r.totals.conversions === 0) return [];
   try {
-    const png = await renderChart(chartSpec(r, period, ctx.now));
+    const png = await ctx.app.charts.render(chartSpec(r, period, ctx.now));
     return [
       { kind: 'image', png, alt: `Chart: clicks and payout by ${r.groupTitle.toLowerCase()}, ${periodLabel(period)}` },
     ];

@@ -1,0 +1,93 @@
+import type { App } from '../app/create-app.js';
+import { seedDemo } from '../app/seed-demo.js';
+import { findTrackingExample, isDatabaseEmpty } from '../app/start-summary.js';
+import { loadConfig } from '../config/index.js';
+import type { RunningRole } from '../main/roles.js';
+import { createRoot, type Root } from '../main/root.js';
+import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from './banner.js';
+import { UsageError } from './cli-error.js';
+import type { Roles } from './commands/run.js';
+import { createDemoKey, readDemoKey } from './demo-key.js';
+
+/**
+ * Runs the given roles in this process until SIGINT/SIGTERM, over one composition root (src/main): local
+ * Redis (when REDIS_URL is unset), the app (migrated), demo seed, then the roles. Shutdown runs in reverse,
+ * so queued clicks and conversions are committed before the database closes and Redis stops last.
+ */
+export async function serveRoles(roles: Roles, waitForSignal: () => Promise<NodeJS.Signals>): Promise<void> {
+  const config = loadConfig();
+  if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
+    throw new UsageError(
+      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) in the environment or .env',
+    );
+  }
+  // A Telegram webhook arrives over HTTP, so the bots role listens too in webhook mode; and any process that
+  // serves HTTP in webhook mode runs the bot, or its webhook route would have nobody to hand updates to.
+  const webhook = Boolean(config.telegram?.webhookSecret);
+  const http = roles.http || (roles.bots && webhook);
+  const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
+  // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
+  const root: Root = await createRoot(config, { readPool: http || runTelegram });
+  const { app, localRedis } = root;
+  let server: RunningRole | null = null;
+  try {
+    const { seeded, demoKey } = await seedIfEmpty(app, roles.seed, http);
+    // The relay first and HTTP before the bots: stopped in reverse, the bots go first (a webhook bot needs
+    // HTTP while it runs) and the relay last, after HTTP took its final conversions.
+    if (roles.worker) await root.start('relay');
+    if (http) server = await root.start('http');
+    if (runTelegram) {
+      await root.start('bots');
+      // Chat notifications need the bot's token, so they run where the bot runs.
+      await root.start('notifications');
+    }
+
+    const redis = localRedis
+      ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`
+      : `REDIS_URL ${describeUrlHost(config.redisUrl ?? '')}`;
+    console.log(
+      renderBanner(
+        {
+          config,
+          httpUrl: server?.url ?? null,
+          redis,
+          worker: roles.worker,
+          bots: runTelegram,
+          demoKey,
+          seeded,
+          example: http ? await findTrackingExample(app) : null,
+        },
+        app.now(),
+      ),
+    );
+  } catch (err) {
+    await root.close();
+    throw err;
+  }
+  const sig = await waitForSignal();
+  const parts = [
+    server && 'HTTP',
+    roles.worker && 'worker',
+    runTelegram && 'Telegram bot',
+    'database',
+    localRedis && !localRedis.reused && 'local Redis',
+  ];
+  console.log(`\n${sig}: shutting down (${parts.filter(Boolean).join(', ')})...`);
+  await root.close();
+  console.log('Stopped.');
+}
+
+/** Demo data into an empty embedded database (SEED_DEMO decides too), and the demo key to show. */
+async function seedIfEmpty(
+  app: App,
+  seed: boolean,
+  http: boolean,
+): Promise<{ seeded: BannerInfo['seeded']; demoKey: string | null }> {
+  const embedded = app.config.database.client === 'sqlite';
+  if (seed && embedded && app.config.seedDemo && (await isDatabaseEmpty(app))) {
+    console.log('Empty database: seeding demo data (set SEED_DEMO=false to skip)...');
+    const s = await seedDemo(app, { now: app.now() });
+    return { seeded: { ...s, seconds: s.ms / 1000 }, demoKey: await createDemoKey(app, app.config.dataDir) };
+  }
+  return { seeded: null, demoKey: http ? await readDemoKey(app, app.config.dataDir) : null };
+}

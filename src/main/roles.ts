@@ -1,0 +1,66 @@
+import type { App } from '../app/create-app.js';
+
+/**
+ * The roles a process can run, each a small factory over the parts the root built. A CLI verb picks some
+ * (`start`: all; `api`, `worker`, `bots`: one each, for scale-out); adding a role (Slack, the digest
+ * pipeline) is one entry here. Each factory loads its own modules when it starts, so a `worker` never loads
+ * Fastify or telegraf and `--help` loads none of them.
+ */
+export interface RoleContext {
+  app: App;
+}
+
+export interface RunningRole {
+  /** Stops taking work and finishes what is in flight. */
+  stop(): Promise<void>;
+  /** For the banner: where it listens, when it does. */
+  url?: string;
+}
+
+export type RoleFactory = (ctx: RoleContext) => Promise<RunningRole>;
+
+export const ROLES = {
+  /** Tracking, S2S postback, /api/v1, docs, health, webhooks. */
+  async http({ app }) {
+    const { buildServer } = await import('../http/server.js');
+    const server = await buildServer(app);
+    await server.listen({ host: app.config.http.host, port: app.config.http.port });
+    const addr = server.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : app.config.http.port;
+    const host = app.config.http.host.includes(':') ? `[${app.config.http.host}]` : app.config.http.host;
+    return { url: `http://${host}:${port}`, stop: () => server.close() };
+  },
+  /** The postback relay: BullMQ worker, outbox dispatcher, reconciler. */
+  async relay({ app }) {
+    const { startWorker } = await import('../jobs/worker.js');
+    const worker = await startWorker(app);
+    return { stop: () => worker.stop() };
+  },
+  /** Chat notifications, sent through every chat platform configured (they need the bots' tokens). */
+  async notifications({ app }) {
+    const { startNotifications } = await import('../jobs/notifications/start.js');
+    const running = await startNotifications(app, await chatSenders(app));
+    return { stop: () => running.close() };
+  },
+  /** The chat bots: Telegram (long polling, or webhook through the http role's route). */
+  async bots({ app }) {
+    const [{ createBotCore }, { startTelegramBot }] = await Promise.all([
+      import('../../bots/core/bot-core.js'),
+      import('../../bots/telegram/telegram-bot.js'),
+    ]);
+    const telegram = await startTelegramBot(app, createBotCore(app));
+    return { stop: () => telegram.stop() };
+  },
+} satisfies Record<string, RoleFactory>;
+
+export type RoleName = keyof typeof ROLES;
+
+/** One sender per chat platform with a token (the Slack adapter adds its own here). */
+async function chatSenders(app: App) {
+  const senders = [];
+  if (app.config.telegram) {
+    const { createTelegramSender } = await import('../../bots/telegram/telegram-sender.js');
+    senders.push(createTelegramSender(app));
+  }
+  return senders;
+}
