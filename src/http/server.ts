@@ -5,6 +5,7 @@ import { errorBody, makeErrorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { conversionsApiRoutes } from './routes/conversions-api.js';
 import { costsApiRoutes } from './routes/costs-api.js';
+import { digestLinkRoutes } from './routes/digest-links.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
@@ -42,6 +43,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminRoutes, { app, prefix: '/api/v1' });
   await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
   await server.register(telegramWebhookRoutes, { app });
+  await server.register(digestLinkRoutes, { app }); // /unsubscribe/:token, /digest/confirm/:token
   return server;
 }
 

@@ -10,6 +10,7 @@ import { countPartners } from '../../db/repositories/partners.js';
 import { buildServer } from '../../http/server.js';
 import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
 import { createLogger } from '../../infra/logger.js';
+import { type RunningDigests, startDigestWorker } from '../../jobs/digests/start.js'; // digest role (wiring moves to src/main)
 import { type RunningNotifications, startNotifications } from '../../jobs/notifications/start.js';
 import { type RunningWorker, startWorker } from '../../jobs/worker.js';
 import { closeRenderPool, configureRenderPool } from '../../mail/charts/index.js';
@@ -71,10 +72,12 @@ export async function serve(roles: Roles): Promise<void> {
   let worker: RunningWorker | null = null;
   let telegram: RunningTelegramBot | null = null;
   let notifications: RunningNotifications | null = null;
+  let digests: RunningDigests | null = null; // digest role
   const shutdown = async () => {
     await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
     await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
+    await digests?.close().catch((err) => logger.warn({ err }, 'digest worker stop failed')); // digest role
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
     await closeRenderPool().catch((err) => logger.warn({ err }, 'chart render pool close failed'));
     await app?.close().catch((err) => logger.warn({ err }, 'app close failed'));
@@ -112,6 +115,7 @@ export async function serve(roles: Roles): Promise<void> {
       httpUrl = `http://${host}:${port}`;
     }
     if (roles.worker) worker = await startWorker(running);
+    if (roles.worker) digests = await startDigestWorker(running); // digest role: hourly tick, sender, reconciler
     if (runTelegram) {
       telegram = await startTelegramBot(running, createBotCore(running));
       // Chat notifications need the bot's token, so they run where the bot runs.

@@ -76,6 +76,11 @@ export async function markAddressUndeliverable(
   reason: string,
   now: number,
 ): Promise<boolean> {
+  // A partner on the defaults has no row yet: give them one (the defaults, their address) to mark.
+  await q('digest_subscriptions')
+    .insert({ partner_id: partnerId, email, frequency: 'weekly', hour: 9, weekday: 1, updated_at: now })
+    .onConflict('partner_id')
+    .ignore();
   const n = await q('digest_subscriptions')
     .where({ partner_id: partnerId, email })
     .whereNull('undeliverable_at')
@@ -88,6 +93,7 @@ export interface DigestCandidate {
   partnerId: number;
   timezone: string;
   partnerEmail: string;
+  partnerCreatedAt: number;
   sub: DigestSubscriptionRow | null;
 }
 
@@ -98,6 +104,7 @@ export async function listDigestCandidates(q: Q, afterId: number, limit: number)
       'p.id as pid',
       'p.timezone as ptz',
       'p.email as pemail',
+      'p.created_at as pcreated',
       's.partner_id',
       's.frequency',
       's.hour',
@@ -117,6 +124,7 @@ export async function listDigestCandidates(q: Q, afterId: number, limit: number)
     partnerId: Number(r['pid']),
     timezone: String(r['ptz']),
     partnerEmail: String(r['pemail']),
+    partnerCreatedAt: Number(r['pcreated']),
     sub: r['partner_id'] == null ? null : toRow(r),
   }));
 }
