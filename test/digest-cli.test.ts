@@ -78,6 +78,8 @@ describe.each(DB_FLAVORS)('digest CLI (%s)', (flavor) => {
     expect(list.stdout).toContain('Undeliverable addresses');
     expect(list.stdout).toContain(bad.email);
     expect(list.stdout).toContain('mailbox unknown');
+    const doctor = await cli(['doctor'], env);
+    expect(doctor.stdout).toMatch(/mail\s+SMTP 127\.0\.0\.1:\d+ accepts connections and our login/);
     const run = await cli(['digest', 'run'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^due: \d+, new: \d+/);
