@@ -11,6 +11,8 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** Raw sizes of accepted messages. */
   sizes: number[];
+  /** Holds each message this long before answering 250 (a slow server: widens the hand-off window). */
+  delayMs: number;
   /** Decides per recipient at RCPT TO (default: accept). */
   verdict: (rcpt: string, attempt: number) => SinkVerdict;
   /** Waits until at least n messages arrived. */
@@ -21,12 +23,15 @@ export interface SmtpSink {
 /** A real SMTP server on 127.0.0.1 (smtp-server), as nodemailer's own tests use, that keeps what it receives. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const attempts = new Map<string, number>();
+  // Sessions whose client went away: like a real MTA, a message whose 250 was never sent is not delivered.
+  const closed = new Set<string>();
   const sink: SmtpSink = {
     url: '',
     port: 0,
     messages: [],
     sizes: [],
     verdict: () => undefined,
+    delayMs: 0,
     async waitFor(n, ms = 20_000) {
       const until = Date.now() + ms;
       while (sink.messages.length < n) {
@@ -41,6 +46,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onClose(session) {
+      closed.add(session.id);
+    },
     onRcptTo(address, _session, cb) {
       const a = address.address.toLowerCase();
       const n = (attempts.get(a) ?? 0) + 1;
@@ -51,10 +59,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       err.responseCode = v.code;
       return cb(err);
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (sink.delayMs > 0) await new Promise((r) => setTimeout(r, sink.delayMs));
+        if (closed.has(session.id)) return cb(new Error('client gone'));
         const raw = Buffer.concat(chunks);
         // skipImageLinks: keep the html's cid: references as sent (mailparser would inline them as data: URLs).
         simpleParser(raw, { skipImageLinks: true }).then(

@@ -22,6 +22,8 @@ export interface DigestSendDeps extends Deps {
   transport: MailTransport;
   /** Counts outcomes (metrics); optional for the CLI. */
   count?: (outcome: 'sent' | 'failed' | 'skipped', n?: number) => void;
+  /** Default DIGEST_LEASE_MS; tests shorten it. */
+  leaseMs?: number;
 }
 
 /** A temporary failure: the row is back in `pending`; BullMQ retries the job with backoff. */
@@ -44,7 +46,7 @@ export async function processDigest(d: DigestSendDeps, id: number): Promise<Dige
   const row = await findDigest(d.db, id);
   if (!row || row.state === 'sent' || row.state === 'failed' || row.state === 'skipped') return 'done';
   const now = d.now();
-  const leaseCutoff = now - DIGEST_LEASE_MS;
+  const leaseCutoff = now - (d.leaseMs ?? DIGEST_LEASE_MS);
   if (row.state === 'sending') {
     if (row.stateAt >= leaseCutoff) return 'busy';
     if (row.resends >= 1) {

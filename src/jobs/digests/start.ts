@@ -30,6 +30,10 @@ export interface DigestWorkerOptions {
   schedule?: boolean;
   /** First retry delay after a temporary SMTP failure (doubles each time); default 30 s. */
   backoffMs?: number;
+  /** How long a row may sit in rendering/sending before it is taken for abandoned; default 5 min. */
+  leaseMs?: number;
+  /** BullMQ lock duration of a job (stalled jobs come back after it); default BullMQ's 30 s. */
+  lockMs?: number;
   /** Overrides for tests and benches. */
   transport?: MailTransport;
   template?: DigestTemplate;
@@ -65,6 +69,7 @@ export async function startDigestWorker(app: App, opts: DigestWorkerOptions = {}
     renderer: { config: app.config, template, renderChart, logger: log },
     transport,
     count,
+    ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
   };
   const queue = new Queue(DIGEST_QUEUE, {
     connection: producerConnection(base),
@@ -103,7 +108,7 @@ export async function startDigestWorker(app: App, opts: DigestWorkerOptions = {}
     const now = app.now();
     const ids = await findStuckDigests(app.db, {
       queuedBefore: now - graceMs,
-      leaseBefore: now - DIGEST_LEASE_MS,
+      leaseBefore: now - (opts.leaseMs ?? DIGEST_LEASE_MS),
       limit: 5_000,
     });
     if (ids.length === 0) return 0;
@@ -129,6 +134,9 @@ export async function startDigestWorker(app: App, opts: DigestWorkerOptions = {}
       connection: workerConnection(base),
       prefix,
       concurrency: opts.concurrency ?? 16,
+      ...(opts.lockMs !== undefined
+        ? { lockDuration: opts.lockMs, stalledInterval: Math.max(500, opts.lockMs / 2) }
+        : {}),
       limiter: { max: Math.max(1, Math.round(app.config.digests.ratePerSecond)), duration: 1_000 },
     },
   );
