@@ -15,7 +15,11 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
-const digests = await startDigestWorker(app, { schedule: false, pollMs: 500 });
+const digests = await startDigestWorker(app, {
+  schedule: false,
+  pollMs: 500,
+  ...(process.env['CONCURRENCY'] ? { concurrency: Number(process.env['CONCURRENCY']) } : {}),
+});
 const started = performance.now();
 const tick = await digests.tick(Number(process.env['TICK_AT']));
 const tickMs = performance.now() - started;
@@ -26,10 +30,11 @@ for (;;) {
 }
 const totalMs = performance.now() - started;
 const states = await app.db('digests').select('state').count({ n: '*' }).groupBy('state');
+const mem = process.memoryUsage();
 const sizes = await app.db('digests').avg({ html: 'html_bytes' }).max({ maxHtml: 'html_bytes' }).first();
 clearInterval(sampler);
 process.stdout.write(
-  `${JSON.stringify({ ...tick, tickMs, totalMs, peakRss, states, avgHtml: Number(sizes?.['html']), maxHtml: Number(sizes?.['maxHtml']) })}\n`,
+  `${JSON.stringify({ ...tick, tickMs, totalMs, peakRss, states, avgHtml: Number(sizes?.['html']), maxHtml: Number(sizes?.['maxHtml']), mem })}\n`,
 );
 await digests.close();
 await closeRenderPool();

@@ -221,10 +221,14 @@ async function main(): Promise<void> {
   try {
     await seed(env, Date.now());
     process.stdout.write(`digest role: ${DB}, ${fmt(N)} partners, limiter ${RATE}/s, worker in its own process...\n`);
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'digest-worker.ts')], {
-      env: { ...process.env, ...env, TICK_AT: String(tickAt), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const worker = spawn(
+      process.execPath,
+      ['--max-old-space-size=160', '--import', 'tsx', path.join(HERE, 'digest-worker.ts')],
+      {
+        env: { ...process.env, ...env, TICK_AT: String(tickAt), LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
       lines(worker, (l) => {
         if (l.startsWith('{')) resolve(JSON.parse(l));
@@ -235,7 +239,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `digests: due ${fmt(Number(result['due']))}, created ${fmt(Number(result['created']))}, states ${JSON.stringify(result['states'])}\n` +
         `  tick ${(Number(result['tickMs']) / 1000).toFixed(1)} s; all delivered in ${(totalMs / 1000).toFixed(1)} s = ${fmt((N * 1000) / totalMs)} digests/s; worker peak RSS ${mb(Number(result['peakRss']))}\n` +
-        `  HTML avg ${fmt(Number(result['avgHtml']))} B (max ${fmt(Number(result['maxHtml']))}); sink received ${fmt(sink.count())} messages, avg ${fmt(sink.bytes() / Math.max(1, sink.count()))} B\n`,
+        `  memory at end ${JSON.stringify(result['mem'])}\n  HTML avg ${fmt(Number(result['avgHtml']))} B (max ${fmt(Number(result['maxHtml']))}); sink received ${fmt(sink.count())} messages, avg ${fmt(sink.bytes() / Math.max(1, sink.count()))} B\n`,
     );
     await baseline(env, sink.port, Date.now(), sink);
   } finally {
