@@ -7,7 +7,7 @@ import { createApp } from '../src/app/create-app.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/infra/logger.js';
 import { startDigestWorker } from '../src/jobs/digests/start.js';
-import { closeRenderPool } from '../src/mail/charts/index.js';
+import { closeRenderPool, renderChart } from '../src/mail/charts/index.js';
 
 const config = loadConfig();
 const app = await createApp(config, { logger: createLogger('warn'), readPool: false });
@@ -18,6 +18,18 @@ const sampler = setInterval(() => {
 const digests = await startDigestWorker(app, {
   schedule: false,
   pollMs: 500,
+  // NOCHART=1: one chart rendered once and reused, to tell the chart's cost from the rest.
+  ...(process.env['NOCHART']
+    ? {
+        renderChart: (() => {
+          let png: Promise<Uint8Array> | null = null;
+          return (spec: Parameters<typeof renderChart>[0]) => {
+            png ??= renderChart(spec);
+            return png;
+          };
+        })(),
+      }
+    : {}),
   ...(process.env['CONCURRENCY'] ? { concurrency: Number(process.env['CONCURRENCY']) } : {}),
 });
 const started = performance.now();

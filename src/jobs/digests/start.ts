@@ -35,6 +35,7 @@ export interface DigestWorkerOptions {
   /** BullMQ lock duration of a job (stalled jobs come back after it); default BullMQ's 30 s. */
   lockMs?: number;
   /** Overrides for tests and benches. */
+  renderChart?: typeof renderChart;
   transport?: MailTransport;
   template?: DigestTemplate;
 }
@@ -66,7 +67,7 @@ export async function startDigestWorker(app: App, opts: DigestWorkerOptions = {}
   const count = digestCounter(app.metrics.registry);
   const deps: DigestSendDeps = {
     ...app,
-    renderer: { config: app.config, template, renderChart, logger: log },
+    renderer: { config: app.config, template, renderChart: opts.renderChart ?? renderChart, logger: log },
     transport,
     count,
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
