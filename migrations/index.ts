@@ -6,6 +6,7 @@ import * as dailyRollups from './20261124000004_daily_rollups.js';
 import * as chat from './20261124000005_chat.js';
 import * as notifications from './20261124000006_notifications.js';
 import * as ledgerBalanceIndex from './20261124000007_ledger_balance_index.js';
+import * as digests from './20261203000010_digests.js';
 import * as linkAndTestFireIndexes from './20261203000050_link_and_test_fire_indexes.js';
 
 /**
@@ -21,4 +22,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000006_notifications': notifications,
   '20261124000007_ledger_balance_index': ledgerBalanceIndex,
   '20261203000050_link_and_test_fire_indexes': linkAndTestFireIndexes,
+  '20261203000010_digests': digests,
 };

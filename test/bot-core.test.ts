@@ -314,13 +314,16 @@ describe.each(DB_FLAVORS)('bot core on %s', (flavor) => {
 
   it('digest settings are stored, and the answer names the weekday, the hour and the zone', async () => {
     const user = await linked(partnerA);
-    expect(said(await core.handleText(user, '/digest'))).toMatch(/^Digest e-mails are off/);
-    expect(said(await core.handleText(user, '/digest weekly 9'))).toContain(
-      'Saved. Digest: weekly, every Monday at 09:00 (Europe/Berlin), to',
+    // New partners get the default: weekly, Monday, 09:00 local.
+    expect(said(await core.handleText(user, '/digest'))).toMatch(/^Digest: weekly on Monday at 09:00 Europe\/Berlin/);
+    expect(said(await core.handleText(user, '/digest weekly fri 7'))).toContain(
+      'Saved. Digest: weekly on Friday at 07:00 Europe/Berlin',
     );
-    expect(said(await core.handleText(user, '/digest hourly'))).toMatch(/^Frequency must be daily, weekly or off/);
+    expect(said(await core.handleText(user, '/digest hourly'))).toMatch(
+      /^Frequency must be daily, weekly, monthly or off/,
+    );
     const row = await app.db('digest_subscriptions').where({ partner_id: partnerA }).first();
-    expect([row.frequency, Number(row.hour)]).toEqual(['weekly', 9]);
+    expect([row.frequency, Number(row.hour), Number(row.weekday)]).toEqual(['weekly', 7, 5]);
   });
 
   it('unlink ends access', async () => {

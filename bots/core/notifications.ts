@@ -69,6 +69,17 @@ export function renderNotification(view: NotificationView, platform: ChatUser['p
       return reply([
         text(['✅ Postback recovered: ', code(view.endpoint ?? 'your endpoint'), ' is accepting conversions again.']),
       ]);
+    case 'digest_undeliverable':
+      return reply([
+        text(
+          [
+            '📭 Your e-mail digest could not be delivered to ',
+            code(view.email),
+            `: the mail server refused it (${view.reason.slice(0, 160)}).`,
+          ],
+          [`No more digests go to that address. Set another with ${hint('digest email you@example.com')}.`],
+        ),
+      ]);
     case 'payment_status':
       return reply([
         text([

@@ -30,7 +30,8 @@ export type NotificationView =
       endpoint: string | null;
       reason: string | null;
     }
-  | { kind: 'payment_status'; paymentId: number; status: string; amount: number; currency: string };
+  | { kind: 'payment_status'; paymentId: number; status: string; amount: number; currency: string }
+  | { kind: 'digest_undeliverable'; email: string; reason: string };
 
 export interface NotificationToSend {
   row: NotificationRow;
@@ -96,6 +97,8 @@ async function viewOf(deps: Deps, row: NotificationRow): Promise<NotificationVie
         amount: num(p['amount']),
         currency: str(p['currency']) ?? 'USD',
       };
+    case 'digest_undeliverable':
+      return { kind: 'digest_undeliverable', email: str(p['email']) ?? '', reason: str(p['reason']) ?? 'refused' };
     default:
       return { kind: row.kind, endpoint: str(p['url']) ?? str(p['endpoint']), reason: str(p['reason']) };
   }

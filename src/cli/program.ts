@@ -3,6 +3,7 @@ import { readRawEnv } from '../config/raw-env.js';
 import { errorOutcome, type FlagNames } from './cli-error.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerChatCommands } from './commands/chat.js';
+import { registerDigestCommands } from './commands/digest.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
 import { registerMaintenanceCommands } from './commands/maintenance.js';
 import { registerPostbackCommands } from './commands/postbacks.js';
@@ -38,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerAdminCommands(program, setFlags);
   registerPostbackCommands(program, setFlags);
   registerChatCommands(program, setFlags);
+  registerDigestCommands(program, (c) => (exitCode = c));
   registerDoctorCommand(program, (c) => (exitCode = c), readRawEnv('PATH') ?? '');
   try {
     await program.parseAsync(argv, { from: 'user' });

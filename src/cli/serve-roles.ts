@@ -34,7 +34,10 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
     const { seeded, demoKey } = await seedIfEmpty(app, roles.seed, http);
     // The relay first and HTTP before the bots: stopped in reverse, the bots go first (a webhook bot needs
     // HTTP while it runs) and the relay last, after HTTP took its final conversions.
-    if (roles.worker) await root.start('relay');
+    if (roles.worker) {
+      await root.start('relay');
+      await root.start('digests');
+    }
     if (http) server = await root.start('http');
     if (runTelegram) {
       await root.start('bots');

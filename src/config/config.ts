@@ -53,6 +53,21 @@ export const ConfigSchema = z
     SLACK_MANAGER_USERS: optionalString,
     SMTP_URL: optionalString,
     MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
+    // --- e-mail digests (src/mail, src/jobs/digests) ---
+    MAIL_REPLY_TO: optionalString,
+    DKIM_DOMAIN: optionalString,
+    DKIM_SELECTOR: optionalString,
+    DKIM_PRIVATE_KEY: optionalString,
+    DIGEST_TOKEN_SECRET: optionalString.refine((v) => !v || v.length >= 16, {
+      message: 'must be at least 16 characters (e.g. openssl rand -hex 32), or unset to let partnerdesk keep one',
+    }),
+    DIGEST_RATE_PER_SECOND: z.coerce
+      .number({ message: 'must be a number of digests per second like 50' })
+      .positive({ message: 'must be more than 0' })
+      .default(200),
+    DIGEST_TELEGRAM_URL: optionalString,
+    DIGEST_SLACK_URL: optionalString,
+    // --- end e-mail digests ---
     POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     REFERRAL_RATE_PERCENT: z.coerce
@@ -101,6 +116,14 @@ export const ConfigSchema = z
         message: 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
       });
     }
+    const dkim = [c.DKIM_DOMAIN, c.DKIM_SELECTOR, c.DKIM_PRIVATE_KEY].filter(Boolean).length;
+    if (dkim > 0 && dkim < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DKIM_PRIVATE_KEY'],
+        message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none',
+      });
+    }
   });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -140,7 +163,23 @@ export interface Config {
         managerUsers: string[];
       }
     | undefined;
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    outboxDir: string;
+    replyTo: string | undefined;
+    /** privateKey: PEM text, or a path to a PEM file (read when the transport starts). */
+    dkim: { domain: string; selector: string; privateKey: string } | undefined;
+  };
+  digests: {
+    /** HMAC key of unsubscribe and confirmation links; undefined: one generated and kept in the database. */
+    tokenSecret: string | undefined;
+    /** BullMQ limiter: digests sent per second across all workers. */
+    ratePerSecond: number;
+    /** Links to the chat bots shown in every digest (e.g. https://t.me/yourbot); unset: not shown. */
+    telegramUrl: string | undefined;
+    slackUrl: string | undefined;
+  };
   postbacks: { allowPrivateNetworks: boolean };
   logLevel: Env['LOG_LEVEL'];
   /** Share of a referred partner's payout credited to the referrer, in basis points (500 = 5 %). */
@@ -196,7 +235,22 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
             .filter(Boolean),
         }
       : undefined,
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      outboxDir: path.join(dataDir, 'outbox'),
+      replyTo: e.MAIL_REPLY_TO,
+      dkim:
+        e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+          ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY }
+          : undefined,
+    },
+    digests: {
+      tokenSecret: e.DIGEST_TOKEN_SECRET,
+      ratePerSecond: e.DIGEST_RATE_PER_SECOND,
+      telegramUrl: e.DIGEST_TELEGRAM_URL,
+      slackUrl: e.DIGEST_SLACK_URL,
+    },
     postbacks: { allowPrivateNetworks: e.POSTBACK_ALLOW_PRIVATE_NETWORKS },
     logLevel: e.LOG_LEVEL,
     referralRateBp: Math.round(e.REFERRAL_RATE_PERCENT * 100),

@@ -14,6 +14,8 @@ import { type RateLimit, refuseOverLimit, setUpRateLimits } from './rate-limits.
 import { adminRoutes } from './routes/admin.js';
 import { conversionsApiRoutes } from './routes/conversions-api.js';
 import { costsApiRoutes } from './routes/costs-api.js';
+import { digestLinkRoutes } from './routes/digest-links.js';
+import { digestSettingsApiRoutes } from './routes/digest-settings-api.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
@@ -59,6 +61,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminRoutes, { app, prefix: '/api/v1' });
   await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
   await server.register(telegramWebhookRoutes, { app });
+  await server.register(digestLinkRoutes, { app }); // /unsubscribe/:token, /digest/confirm/:token
+  await server.register(digestSettingsApiRoutes, { app, prefix: '/api/v1' }); // /partners/:id/digest
   return server;
 }
 

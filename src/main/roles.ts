@@ -36,6 +36,12 @@ export const ROLES = {
     const worker = await startWorker(app);
     return { stop: () => worker.stop() };
   },
+  /** E-mail digests: the hourly tick (a BullMQ job scheduler), the rate-limited sender, the reconciler. */
+  async digests({ app }) {
+    const { startDigestWorker } = await import('../jobs/digests/start.js');
+    const digests = await startDigestWorker(app);
+    return { stop: () => digests.close() };
+  },
   /** Chat notifications, sent through every chat platform configured (they need the bots' tokens). */
   async notifications({ app }) {
     const { startNotifications } = await import('../jobs/notifications/start.js');

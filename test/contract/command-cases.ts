@@ -31,7 +31,7 @@ export const COMMAND_CASES: CommandCase[] = [
   { line: 'notify on', expect: /Notifications on/ },
   { line: 'notify off', expect: /Notifications off/ },
   { line: 'digest', expect: /Digest/ },
-  { line: 'digest weekly 9', expect: /Saved\. Digest: weekly, every Monday at 09:00 \(UTC\)/ },
+  { line: 'digest weekly 9', expect: /Saved\. Digest: weekly on Monday at 09:00 UTC/ },
   { line: 'digest off', expect: /Saved\. Digest e-mails are off/ },
   { line: 'dashboard', expect: /Dashboard · today \(\d{4}-\d{2}-\d{2}\), UTC[\s\S]*Payout: \$50\.00/ },
   { line: 'campaigns', expect: /Your campaigns[\s\S]*Alpha Casino/ },

@@ -5,6 +5,7 @@ import type { RedisOptions } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from '../../config/index.js';
 import { createDb } from '../../db/knex.js';
 import { pingRedis as ping } from '../../infra/redis-ping.js';
+import { createMailTransport } from '../../mail/transport.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
 
 /** One line of the doctor's report. `fix` is shown only with a problem. */
@@ -146,7 +147,14 @@ async function checkSmtp(config: Config): Promise<Check> {
   const port = Number(u.port || (u.protocol === 'smtps:' ? 465 : 587));
   try {
     await tcpConnect(u.hostname, port, 3000);
-    return ok('mail', `SMTP ${u.hostname}:${port} accepts connections`);
+    // Digests: greet the server and log in as the digest worker would (EHLO, STARTTLS when offered, AUTH).
+    const transport = createMailTransport(config.mail, { maxConnections: 1 });
+    try {
+      await transport.verify();
+    } finally {
+      transport.close();
+    }
+    return ok('mail', `SMTP ${u.hostname}:${port} accepts connections and our login`);
   } catch (err) {
     return problem(
       'mail',

@@ -7,7 +7,8 @@ export type NotificationKind =
   | 'postback_failing'
   | 'postback_disabled'
   | 'postback_recovered'
-  | 'payment_status';
+  | 'payment_status'
+  | 'digest_undeliverable';
 export type NotificationState = 'pending' | 'sent' | 'dead' | 'skipped';
 
 export interface NewNotification {

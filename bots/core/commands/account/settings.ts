@@ -1,6 +1,19 @@
-import { getDigestSettings, setDigestSettings } from '../../../../src/app/digest-settings.js';
+import {
+  type DigestSettings,
+  type DigestSettingsPatch,
+  getDigestSettings,
+  setDigestSettings,
+} from '../../../../src/app/digest-settings.js';
+import { requestDigest } from '../../../../src/app/digests/request-digest.js';
 import { getChatNotify, setChatNotify } from '../../../../src/app/set-chat-notify.js';
 import { updatePartner } from '../../../../src/app/update-partner.js';
+import {
+  type DigestCadence,
+  periodLabel,
+  periodOfStart,
+  WEEKDAYS,
+  weekdayName,
+} from '../../../../src/domain/digest-schedule.js';
 import { invalid } from '../../../../src/domain/errors.js';
 import { parseTimezone } from '../../../../src/domain/period.js';
 import { type Command, partnerOf } from '../../command.js';
@@ -73,26 +86,41 @@ export const notify: Command = {
 
 const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
-/**
- * When the digest goes out, in words a partner can check: "every Monday at 09:00 (Europe/Berlin)". Weekly
- * digests go out on Mondays (the contract's default weekday) for the week before.
- */
-function when(frequency: string, hour: number, timezone: string, weekday = 'Monday'): string {
-  const at = `at ${pad(hour)} (${timezone})`;
-  if (frequency === 'weekly') return `every ${weekday} ${at}`;
-  if (frequency === 'daily') return `every day ${at}`;
-  return at;
+const DAY_WORDS: Record<string, number> = Object.fromEntries(
+  WEEKDAYS.flatMap((d, i) => [
+    [d, i + 1],
+    [d.slice(0, 3), i + 1],
+  ]),
+);
+
+/** "weekly on Monday at 09:00 Europe/Berlin": the schedule in the partner's words, weekday always named. */
+function describeSchedule(s: DigestSettings, timezone: string): string {
+  const at = `at ${pad(s.hour)} ${timezone}`;
+  if (s.cadence === 'weekly') return `weekly on ${weekdayName(s.weekday)} ${at} (covering Monday to Sunday)`;
+  if (s.cadence === 'monthly') return `monthly on the 1st ${at} (covering the month before)`;
+  return `daily ${at} (covering the day before)`;
 }
 
 export const digest: Command = {
   name: 'digest',
-  summary: 'e-mail digest settings: daily, weekly or off, hour and address',
-  usage: 'digest [daily|weekly|off] [HOUR] | digest email ADDRESS',
+  summary: 'e-mail digest: daily, weekly or monthly, day and hour, address; digest send mails one now',
+  usage: 'digest [daily|weekly|monthly|off] [DAY] [HOUR] | digest email ADDRESS | digest send',
   needsPartner: true,
   async run(ctx, args) {
     const p = partnerOf(ctx);
     const words = args.trim().split(/\s+/).filter(Boolean);
     const first = (words[0] ?? '').toLowerCase();
+    if (first === 'send') {
+      const r = await requestDigest(ctx.app, p.id);
+      const what = `${r.row.cadence} digest for ${periodLabel(periodOfStart(r.row.cadence as DigestCadence, r.row.periodStart, r.row.timezone))}`;
+      return reply([
+        text(
+          r.created
+            ? `On its way: your ${what} goes to ${r.email} within a minute.`
+            : `Your ${what} was already asked for in the last few minutes (${r.row.state}); it goes to ${r.email} once.`,
+        ),
+      ]);
+    }
     let s = await getDigestSettings(ctx.app, p.id);
     let changed = false;
     if (first === 'email') {
@@ -102,22 +130,35 @@ export const digest: Command = {
       s = await setDigestSettings(ctx.app, p.id, { hour: parseHour(words[1]) });
       changed = true;
     } else if (first !== '') {
-      s = await setDigestSettings(ctx.app, p.id, {
-        frequency: first,
-        ...(words[1] !== undefined && { hour: parseHour(words[1]) }),
-      });
+      const patch: DigestSettingsPatch = { cadence: first };
+      for (const w of words.slice(1)) {
+        const day = DAY_WORDS[w.toLowerCase()];
+        if (day !== undefined && first === 'weekly') patch.weekday = day;
+        else patch.hour = parseHour(w);
+      }
+      s = await setDigestSettings(ctx.app, p.id, patch);
       changed = true;
     }
-    const state =
-      s.frequency === 'off'
-        ? `Digest e-mails are off (address on file: ${s.email}).`
-        : `Digest: ${s.frequency}, ${when(s.frequency, s.hour, p.timezone)}, to ${s.email}.`;
-    return reply([
-      text(
-        changed ? `Saved. ${state}` : state,
-        `Change with ${hint(ctx, 'digest daily 8')}, ${hint(ctx, 'digest weekly')}, ${hint(ctx, 'digest off')} or ${hint(ctx, 'digest email you@example.com')}.`,
-      ),
-    ]);
+    const lines: string[] = [];
+    lines.push(
+      s.cadence === 'off'
+        ? `${changed ? 'Saved. ' : ''}Digest e-mails are off (address on file: ${s.email}).`
+        : `${changed ? 'Saved. ' : ''}Digest: ${describeSchedule(s, p.timezone)} to ${s.email}.`,
+    );
+    if (s.pendingEmail) {
+      lines.push(
+        `A confirmation link goes to ${s.pendingEmail}: digests go there once it is opened (until then, to ${s.email}).`,
+      );
+    }
+    if (s.undeliverable) {
+      lines.push(
+        `⚠️ The mail server refused ${s.email} (${s.undeliverable.reason.slice(0, 120)}): no digests are sent until you set another address with ${hint(ctx, 'digest email you@example.com')}.`,
+      );
+    }
+    lines.push(
+      `Change with ${hint(ctx, 'digest weekly mon 9')}, ${hint(ctx, 'digest daily 8')}, ${hint(ctx, 'digest monthly')}, ${hint(ctx, 'digest off')} or ${hint(ctx, 'digest email you@example.com')}; ${hint(ctx, 'digest send')} mails one now.`,
+    );
+    return reply([text(...lines)]);
   },
 };
 
@@ -127,7 +168,7 @@ function parseHour(raw: string | undefined): number {
   if (!Number.isInteger(h) || h < 0 || h > 23) {
     throw invalid(
       'invalid_hour',
-      `the hour must be 0 to 23 (your local time), like 8 or 18, got "${(raw ?? '').slice(0, 10)}"`,
+      `the hour must be 0 to 23 (your local time), like 8 or 18, or a weekday like mon for weekly; got "${(raw ?? '').slice(0, 10)}"`,
       'hour',
     );
   }

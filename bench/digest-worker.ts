@@ -1,0 +1,53 @@
+/**
+ * The worker process of bench/digest.ts: the real digest role (startDigestWorker) on the seeded database,
+ * one tick at `TICK_AT`, then waits until no digest is pending and prints one JSON line with its figures.
+ * Env: DATA_DIR/DATABASE_URL, REDIS_URL, SMTP_URL, DIGEST_RATE_PER_SECOND, TICK_AT (epoch ms).
+ */
+import { createApp } from '../src/app/create-app.js';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/infra/logger.js';
+import { startDigestWorker } from '../src/jobs/digests/start.js';
+import type { ChartSpec } from '../src/mail/charts/index.js';
+
+const config = loadConfig();
+const app = await createApp(config, { logger: createLogger('warn'), readPool: false });
+const renderChart = (spec: ChartSpec) => app.charts.render(spec);
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 100);
+const digests = await startDigestWorker(app, {
+  schedule: false,
+  pollMs: 500,
+  // NOCHART=1: one chart rendered once and reused, to tell the chart's cost from the rest.
+  ...(process.env['NOCHART']
+    ? {
+        renderChart: (() => {
+          let png: Promise<Uint8Array> | null = null;
+          return (spec: ChartSpec) => {
+            png ??= renderChart(spec);
+            return png;
+          };
+        })(),
+      }
+    : {}),
+  ...(process.env['CONCURRENCY'] ? { concurrency: Number(process.env['CONCURRENCY']) } : {}),
+});
+const started = performance.now();
+const tick = await digests.tick(Number(process.env['TICK_AT']));
+const tickMs = performance.now() - started;
+for (;;) {
+  const open = await app.db('digests').whereNotIn('state', ['sent', 'failed', 'skipped']).count({ n: '*' }).first();
+  if (Number(open?.['n'] ?? 0) === 0) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const totalMs = performance.now() - started;
+const states = await app.db('digests').select('state').count({ n: '*' }).groupBy('state');
+const mem = process.memoryUsage();
+const sizes = await app.db('digests').avg({ html: 'html_bytes' }).max({ maxHtml: 'html_bytes' }).first();
+clearInterval(sampler);
+process.stdout.write(
+  `${JSON.stringify({ ...tick, tickMs, totalMs, peakRss, states, avgHtml: Number(sizes?.['html']), maxHtml: Number(sizes?.['maxHtml']), mem })}\n`,
+);
+await digests.close();
+await app.close();
