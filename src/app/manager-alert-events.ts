@@ -60,7 +60,7 @@ export async function convertManagerEvents(deps: Deps, limit = 200): Promise<num
         skipped,
         at: now,
       });
-      const open = await findOpenIncident(trx, e.postbackId);
+      let open = await findOpenIncident(trx, e.postbackId);
       if (!open) {
         if (kind === 'recovered') continue;
         const { incident, created } = await openIncident(trx, {
@@ -70,10 +70,13 @@ export async function convertManagerEvents(deps: Deps, limit = 200): Promise<num
           kind,
           at: e.at,
         });
-        if (!created) continue;
-        if (kind === 'disabled') await updateIncidentKind(trx, incident.id, kind, e.at);
-        written += (await insertAlerts(trx, [alert(incident.id, true)])) * (skipped ? 0 : 1);
-        continue;
+        if (created) {
+          if (kind === 'disabled') await updateIncidentKind(trx, incident.id, kind, e.at);
+          written += (await insertAlerts(trx, [alert(incident.id, true)])) * (skipped ? 0 : 1);
+          continue;
+        }
+        // Opened meanwhile by someone else: this event is judged against that incident.
+        open = incident;
       }
       if (kind !== 'recovered' && SEVERITY[kind] <= SEVERITY[open.lastKind]) continue;
       const closes = kind === 'recovered' || kind === 'disabled';

@@ -16,6 +16,15 @@ const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 
+const isTimeZone = (v: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v !== '';
+  } catch {
+    return false;
+  }
+};
+
 const optionalString = z
   .string()
   .optional()
@@ -49,6 +58,17 @@ export const ConfigSchema = z
     SLACK_API_URL: optionalString,
     SLACK_MANAGER_CHANNEL: optionalString,
     SLACK_MANAGER_USERS: optionalString,
+    SLACK_MANAGER_TIMEZONE: z
+      .string()
+      .default('UTC')
+      .refine((v) => isTimeZone(v.trim()), { message: 'must be an IANA time zone like Europe/Berlin or UTC' })
+      .transform((v) => v.trim()),
+    SLACK_MANAGER_SUMMARY_HOUR: z.coerce
+      .number({ message: 'must be an hour from 0 to 23' })
+      .int({ message: 'must be an hour from 0 to 23' })
+      .min(0, { message: 'must be an hour from 0 to 23' })
+      .max(23, { message: 'must be an hour from 0 to 23' })
+      .default(9),
     SMTP_URL: optionalString,
     MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
     POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
@@ -87,6 +107,9 @@ export interface Config {
         apiUrl: string | undefined;
         managerChannel: string | undefined;
         managerUsers: string[];
+        /** When the managers' daily summary is posted: this local hour in this zone. */
+        managerTimezone: string;
+        managerSummaryHour: number;
       }
     | undefined;
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
@@ -132,6 +155,8 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean),
+          managerTimezone: e.SLACK_MANAGER_TIMEZONE,
+          managerSummaryHour: e.SLACK_MANAGER_SUMMARY_HOUR,
         }
       : undefined,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },

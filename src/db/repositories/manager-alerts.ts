@@ -17,13 +17,19 @@ export interface ManagerEvent {
 }
 
 /**
- * Relay events the manager side has not looked at, oldest first. On PostgreSQL the rows are locked and
- * skipped by a second converter, so two processes share the work instead of doing it twice.
+ * Relay events the manager side has not looked at, oldest first. One converter at a time: on PostgreSQL a
+ * transaction-scoped advisory lock (a second process finds it taken and skips this pass), on SQLite the
+ * single writer. So events of one postback are always judged in order, never by two processes at once.
  */
 export async function claimUnseenEvents(trx: Knex.Transaction, limit: number): Promise<ManagerEvent[]> {
-  const query = trx('partner_events').whereNull('manager_seen_at').orderBy('id').limit(limit);
-  if (!isSqlite(trx)) query.forUpdate().skipLocked();
-  const rows: Record<string, unknown>[] = await query;
+  if (!isSqlite(trx)) {
+    const got = await trx.raw(`select pg_try_advisory_xact_lock(hashtext('partnerdesk.manager_alerts')) as ok`);
+    if (!got.rows?.[0]?.ok) return [];
+  }
+  const rows: Record<string, unknown>[] = await trx('partner_events')
+    .whereNull('manager_seen_at')
+    .orderBy('id')
+    .limit(limit);
   return rows.map((r) => ({
     id: Number(r['id']),
     kind: String(r['kind']),
