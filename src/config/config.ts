@@ -69,6 +69,9 @@ export const ConfigSchema = z
       .min(0, { message: 'must be an hour from 0 to 23' })
       .max(23, { message: 'must be an hour from 0 to 23' })
       .default(9),
+    SLACK_CLIENT_ID: optionalString,
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: optionalString,
     SMTP_URL: optionalString,
     MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
     POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
@@ -88,6 +91,31 @@ export const ConfigSchema = z
         message: 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
       });
     }
+    // Multi-workspace install: all three OAuth values or none; installs arrive over HTTP, so events do too.
+    const oauth = {
+      SLACK_CLIENT_ID: c.SLACK_CLIENT_ID,
+      SLACK_CLIENT_SECRET: c.SLACK_CLIENT_SECRET,
+      SLACK_STATE_SECRET: c.SLACK_STATE_SECRET,
+    };
+    if (Object.values(oauth).some(Boolean)) {
+      for (const [name, value] of Object.entries(oauth)) {
+        if (!value) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              'is required for the multi-workspace install (set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together, or none of them)',
+          });
+        }
+      }
+      if (!c.SLACK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: "is required with SLACK_CLIENT_ID (the app's Signing Secret)",
+        });
+      }
+    }
   });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -101,7 +129,8 @@ export interface Config {
   telegram: { token: string; apiRoot: string | undefined; webhookSecret: string | undefined } | undefined;
   slack:
     | {
-        botToken: string;
+        /** Undefined only in multi-workspace mode without a workspace of the operator's own. */
+        botToken: string | undefined;
         signingSecret: string | undefined;
         appToken: string | undefined;
         apiUrl: string | undefined;
@@ -110,6 +139,8 @@ export interface Config {
         /** When the managers' daily summary is posted: this local hour in this zone. */
         managerTimezone: string;
         managerSummaryHour: number;
+        /** Multi-workspace OAuth install; undefined: single workspace (SLACK_BOT_TOKEN). */
+        oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
       }
     | undefined;
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
@@ -144,21 +175,30 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
       : undefined,
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          appToken: e.SLACK_APP_TOKEN,
-          apiUrl: e.SLACK_API_URL,
-          managerChannel: e.SLACK_MANAGER_CHANNEL,
-          managerUsers: (e.SLACK_MANAGER_USERS ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          managerTimezone: e.SLACK_MANAGER_TIMEZONE,
-          managerSummaryHour: e.SLACK_MANAGER_SUMMARY_HOUR,
-        }
-      : undefined,
+    slack:
+      e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            managerChannel: e.SLACK_MANAGER_CHANNEL,
+            managerUsers: (e.SLACK_MANAGER_USERS ?? '')
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            managerTimezone: e.SLACK_MANAGER_TIMEZONE,
+            managerSummaryHour: e.SLACK_MANAGER_SUMMARY_HOUR,
+            oauth:
+              e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+                ? {
+                    clientId: e.SLACK_CLIENT_ID,
+                    clientSecret: e.SLACK_CLIENT_SECRET,
+                    stateSecret: e.SLACK_STATE_SECRET,
+                  }
+                : undefined,
+          }
+        : undefined,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
     postbacks: { allowPrivateNetworks: e.POSTBACK_ALLOW_PRIVATE_NETWORKS },
     logLevel: e.LOG_LEVEL,

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
 import { postbacksApiRoutes } from './routes/postbacks-api.js';
 import { reportApiRoutes } from './routes/report-api.js';
+import { slackEventsRoutes } from './routes/slack-events.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
 import { trackingRoutes } from './routes/tracking.js';
 
@@ -42,6 +43,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(adminRoutes, { app, prefix: '/api/v1' });
   await server.register(postbacksApiRoutes, { app, prefix: '/api/v1' });
   await server.register(telegramWebhookRoutes, { app });
+  // Slack: encapsulated (its raw-body parsers stay inside); the running bot attaches itself (bots/slack).
+  await server.register(slackEventsRoutes, { app });
   return server;
 }
 

@@ -157,8 +157,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'views.publish':
         return view(args);
       case 'conversations.open': {
-        const users = String(args['users'] ?? '');
-        return { ok: true, channel: { id: `D${users.replace(/[^A-Z0-9]/gi, '').slice(0, 10) || 'X'}` } };
+        // U0ABC -> D0ABC: the same DM id the signing helpers give a user's direct messages.
+        const users = String(args['users'] ?? '').split(',')[0] ?? '';
+        return { ok: true, channel: { id: `D${users.slice(1) || 'X'}` } };
       }
       case 'conversations.members':
         return {

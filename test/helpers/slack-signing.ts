@@ -146,6 +146,8 @@ export function blockActionPayload(args: {
   responseUrl?: string;
   triggerId?: string;
   view?: Record<string, unknown>;
+  /** The button sat under an ephemeral message (a /pd answer). */
+  ephemeral?: boolean;
 }): Record<string, unknown> {
   const teamId = args.teamId ?? FAKE_SLACK_TEAM.id;
   return {
@@ -155,7 +157,7 @@ export function blockActionPayload(args: {
     token: 'deprecated-verification-token',
     container: args.view
       ? { type: 'view', view_id: args.view['id'] }
-      : { type: 'message', channel_id: args.channelId, is_ephemeral: false },
+      : { type: 'message', channel_id: args.channelId, is_ephemeral: Boolean(args.ephemeral) },
     trigger_id: args.triggerId ?? `${Date.now()}.${randomBytes(4).readUInt32BE(0)}.fake`,
     team: { id: teamId, domain: FAKE_SLACK_TEAM.domain },
     channel: args.channelId ? { id: args.channelId, name: 'directmessage' } : undefined,

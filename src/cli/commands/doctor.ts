@@ -188,7 +188,7 @@ function checkBots(config: Config): Check[] {
     );
   } else out.push(ok('telegram', `token set${config.telegram.webhookSecret ? ', webhook mode' : ', polling mode'}`));
   if (!config.slack) out.push(ok('slack', 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable)'));
-  else if (!config.slack.botToken.startsWith('xoxb-')) {
+  else if (config.slack.botToken && !config.slack.botToken.startsWith('xoxb-')) {
     out.push(
       problem('slack', 'SLACK_BOT_TOKEN does not start with xoxb-', "use the app's Bot User OAuth Token (xoxb-...)"),
     );

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { createBotCore } from '../../../bots/core/bot-core.js';
+// --- slack wiring (moves to src/main with the composition root) ---
+import { createSlackBot, type SlackBot } from '../../../bots/slack/slack-bot.js';
 import { type RunningTelegramBot, startTelegramBot } from '../../../bots/telegram/telegram-bot.js';
 import { createTelegramSender } from '../../../bots/telegram/telegram-sender.js';
 import { type App, createApp } from '../../app/create-app.js';
@@ -53,16 +55,19 @@ function waitForSignal(): Promise<NodeJS.Signals> {
  */
 export async function serve(roles: Roles): Promise<void> {
   const config = loadConfig();
-  if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
+  if (roles.bots && !roles.http && !roles.worker && !config.telegram && !config.slack) {
     throw new UsageError(
-      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) in the environment or .env',
+      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) or SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET in the environment or .env',
     );
   }
   // A Telegram webhook arrives over HTTP, so the bots role listens too in webhook mode; and any process that
   // serves HTTP in webhook mode runs the bot, or its webhook route would have nobody to hand updates to.
   const webhook = Boolean(config.telegram?.webhookSecret);
-  const http = roles.http || (roles.bots && webhook);
+  // --- slack wiring: Slack's HTTP events arrive at /slack/events, so the same rule holds as for the webhook.
+  const slackHttp = Boolean(config.slack) && !config.slack?.appToken;
+  const http = roles.http || (roles.bots && (webhook || slackHttp));
   const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
+  const runSlack = Boolean(config.slack) && (roles.bots || (http && slackHttp));
   const logger = createLogger(config.logLevel);
   configureRenderPool({ logger: logger.child({ component: 'charts' }) });
   let localRedis: LocalRedis | null = null;
@@ -71,8 +76,10 @@ export async function serve(roles: Roles): Promise<void> {
   let worker: RunningWorker | null = null;
   let telegram: RunningTelegramBot | null = null;
   let notifications: RunningNotifications | null = null;
+  let slack: SlackBot | null = null;
   const shutdown = async () => {
     await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
+    await slack?.stop().catch((err) => logger.warn({ err }, 'slack bot stop failed'));
     await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
@@ -86,7 +93,7 @@ export async function serve(roles: Roles): Promise<void> {
       logger,
       redis: config.redisUrl ?? localRedis?.redisOptions ?? null,
       // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
-      readPool: http || runTelegram,
+      readPool: http || runTelegram || runSlack,
     });
     const running = app;
 
@@ -112,11 +119,14 @@ export async function serve(roles: Roles): Promise<void> {
       httpUrl = `http://${host}:${port}`;
     }
     if (roles.worker) worker = await startWorker(running);
-    if (runTelegram) {
-      telegram = await startTelegramBot(running, createBotCore(running));
-      // Chat notifications need the bot's token, so they run where the bot runs.
-      notifications = await startNotifications(running, [createTelegramSender(running)]);
+    if (runTelegram) telegram = await startTelegramBot(running, createBotCore(running));
+    if (runSlack) {
+      slack = createSlackBot(running);
+      await slack.start();
     }
+    // Chat notifications need the bots' tokens, so they run where the bots run.
+    const senders = [...(telegram ? [createTelegramSender(running)] : []), ...(slack ? [slack.sender] : [])];
+    if (senders.length) notifications = await startNotifications(running, senders);
 
     const redis = localRedis
       ? `${localRedis.reused ? 'shared local server' : 'started by partnerdesk'} at ${localRedis.describe} (data in ${shortPath(`${config.dataDir}/redis`)})`
@@ -144,6 +154,7 @@ export async function serve(roles: Roles): Promise<void> {
     server && 'HTTP',
     worker && 'worker',
     telegram && 'Telegram bot',
+    slack && 'Slack bot',
     'database',
     localRedis && !localRedis.reused && 'local Redis',
   ];
@@ -170,7 +181,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('bots')
     .description(
-      'run only the chat bots role: Telegram long polling (one process only), or webhook when TELEGRAM_WEBHOOK_SECRET is set (listens on HTTP)',
+      'run only the chat bots role: Telegram long polling (one process only) or webhook, Slack (HTTP events at /slack/events, which listens on HTTP, or Socket Mode with SLACK_APP_TOKEN)',
     )
     .action(() => serve({ http: false, worker: false, bots: true, seed: false }));
 }
