@@ -81,7 +81,7 @@ describe.each(DB_FLAVORS)('manager alerts and summary (%s)', (flavor) => {
       .filter((b) => b.type === 'actions')
       .flatMap((b) => b.elements ?? [])
       .map((e) => e.action_id);
-    expect(buttons).toEqual(['pd_mgr_replay', 'pd_mgr_mute', 'pd_mgr_attempt']);
+    expect(buttons).toEqual(['mgr:replay', 'mgr:mute', 'mgr:attempt']);
 
     await event('postback_failing', partnerId, pb, {
       reason: 'paused: most recent attempts failed',

@@ -115,8 +115,8 @@ describe.each(DB_FLAVORS)('manager commands (%s)', (flavor) => {
     const b = blocksText(a.message);
     expect(b).toContain('Acme Ads');
     expect(b).toContain('HTTP 500');
-    expect(b).toContain('pd_mgr_replay');
-    expect(b).toContain('pd_mgr_attempt');
+    expect(b).toContain('mgr:replay');
+    expect(b).toContain('mgr:attempt');
   });
 
   it('replay POSTBACK_ID: dead deliveries go back to pending, announced in the channel', async () => {
@@ -133,14 +133,14 @@ describe.each(DB_FLAVORS)('manager commands (%s)', (flavor) => {
     const no = await listed.action({
       userId: 'USTRANGER',
       channelId: CHANNEL,
-      actionId: 'pd_mgr_mute',
+      actionId: 'mgr:mute',
       value: String(postbackId),
     });
     expect(no.message.text).toContain('Only <@UBOSS1>');
     const mute = await listed.action({
       userId: 'UBOSS1',
       channelId: CHANNEL,
-      actionId: 'pd_mgr_mute',
+      actionId: 'mgr:mute',
       value: String(postbackId),
     });
     expect(mute.message.text).toContain(`muted alerts of postback #${postbackId}`);
@@ -150,7 +150,7 @@ describe.each(DB_FLAVORS)('manager commands (%s)', (flavor) => {
     const att = await listed.action({
       userId: 'UBOSS1',
       channelId: CHANNEL,
-      actionId: 'pd_mgr_attempt',
+      actionId: 'mgr:attempt',
       value: String(postbackId),
     });
     expect(att.message.text).toBe(`Last attempt of postback #${postbackId}: HTTP 500`);

@@ -22,7 +22,7 @@ export interface AlertToPost {
 /** An alert row with what its message names, re-read at send time; null when it is no longer pending. */
 export async function loadAlertToPost(deps: Deps, id: number): Promise<AlertToPost | null> {
   const alert = await findAlert(deps.db, id);
-  if (!alert || alert.state !== 'pending') return null;
+  if (alert?.state !== 'pending') return null;
   const incident = await findIncident(deps.db, alert.incidentId);
   if (!incident) return null;
   const owners = await findPostbackOwners(deps.db, [incident.postbackId]);

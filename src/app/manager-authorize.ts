@@ -14,7 +14,8 @@ export type ManagerVerdict = { ok: true } | { ok: false; reason: string };
 export type ListMembers = (channel: string) => Promise<string[]>;
 
 export interface ManagerGate {
-  check(who: { channelId: string | undefined; userId: string }): Promise<ManagerVerdict>;
+  /** `members` overrides the gate's lister for this call (the client of the workspace the request came from). */
+  check(who: { channelId: string | undefined; userId: string }, members?: ListMembers): Promise<ManagerVerdict>;
   /** Who may, in words: for help texts and refusals. */
   describe(): string;
 }
@@ -34,21 +35,21 @@ export function createManagerGate(
     if (policy.users.length > 0) return `${policy.users.map((u) => `<@${u}>`).join(', ')} in <#${policy.channel}>`;
     return `members of <#${policy.channel}>`;
   };
-  const members = async (channel: string): Promise<Set<string>> => {
+  const members = async (channel: string, lister: ListMembers): Promise<Set<string>> => {
     if (cached && now() - cached.at < cacheMs) return cached.members;
-    cached = { at: now(), members: new Set(await listMembers(channel)) };
+    cached = { at: now(), members: new Set(await lister(channel)) };
     return cached.members;
   };
   return {
     describe,
-    async check({ channelId, userId }) {
+    async check({ channelId, userId }, lister = listMembers) {
       const refuse = (): ManagerVerdict => ({
         ok: false,
         reason: `This is a manager command. Only ${describe()} may run it.`,
       });
       if (!policy.channel || channelId !== policy.channel) return refuse();
       if (policy.users.length > 0) return policy.users.includes(userId) ? { ok: true } : refuse();
-      return (await members(policy.channel)).has(userId) ? { ok: true } : refuse();
+      return (await members(policy.channel, lister)).has(userId) ? { ok: true } : refuse();
     },
   };
 }

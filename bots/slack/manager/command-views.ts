@@ -9,10 +9,11 @@ import { actions, context, cut, esc, header, message, type SlackMessage, section
 
 /** What the manager commands answer with, as Block Kit. Figures name their period and zone. */
 
+/** Button action ids of the manager side: `mgr:` so the partner side's `pd:` listeners never see them. */
 export const MANAGER_ACTIONS = {
-  replay: 'pd_mgr_replay',
-  mute: 'pd_mgr_mute',
-  attempt: 'pd_mgr_attempt',
+  replay: 'mgr:replay',
+  mute: 'mgr:mute',
+  attempt: 'mgr:attempt',
 } as const;
 
 export const MANAGER_HELP = [

@@ -1,7 +1,7 @@
 import type { Deps } from '../../../src/app/deps.js';
 import { issueLinkCode } from '../../../src/app/issue-link-code.js';
 import { getLastAttemptDetail, muteIncidentAlerts } from '../../../src/app/manager-alert-actions.js';
-import type { ManagerGate } from '../../../src/app/manager-authorize.js';
+import type { ListMembers, ManagerGate } from '../../../src/app/manager-authorize.js';
 import { type BreakerLookup, listFailingEndpoints } from '../../../src/app/manager-failing-endpoints.js';
 import { findManagedPartner, getPartnerOverview } from '../../../src/app/manager-partner-overview.js';
 import { replayPostbackDeliveries } from '../../../src/app/manager-replay-postback.js';
@@ -35,6 +35,8 @@ export interface ManagerRequest {
   channelId: string | undefined;
   /** The command text after `/pd`: "partner 42", "top last week". */
   text: string;
+  /** Lists channel members with the client of the workspace the request came from (default: the gate's). */
+  listMembers?: ListMembers | undefined;
 }
 
 export interface ManagerAnswer {
@@ -58,6 +60,7 @@ export interface ManagerCommands {
     channelId: string | undefined;
     actionId: string;
     value: string;
+    listMembers?: ListMembers | undefined;
   }): Promise<ManagerAnswer>;
 }
 
@@ -72,11 +75,11 @@ export function createManagerCommands(deps: Deps, gate: ManagerGate, opts: Manag
   const tz = opts.timezone;
 
   const guard = async (
-    who: { userId: string; channelId: string | undefined },
+    who: { userId: string; channelId: string | undefined; listMembers?: ListMembers | undefined },
     run: () => Promise<ManagerAnswer>,
   ): Promise<ManagerAnswer> => {
     try {
-      const verdict = await gate.check(who);
+      const verdict = await gate.check(who, who.listMembers);
       if (!verdict.ok) return ephemeral(refusalView(verdict.reason));
       return await run();
     } catch (err) {
