@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { createBotCore } from '../../../bots/core/bot-core.js';
+// --- slack manager wiring (moves to src/main with the composition root) ---
+import { managerExtension } from '../../../bots/slack/manager/register.js';
+import { startManagerChannel } from '../../../bots/slack/manager/start-manager-channel.js';
 // --- slack wiring (moves to src/main with the composition root) ---
 import { createSlackBot, type SlackBot } from '../../../bots/slack/slack-bot.js';
 import { type RunningTelegramBot, startTelegramBot } from '../../../bots/telegram/telegram-bot.js';
@@ -12,6 +15,7 @@ import { countPartners } from '../../db/repositories/partners.js';
 import { buildServer } from '../../http/server.js';
 import { type LocalRedis, startLocalRedis } from '../../infra/local-redis.js';
 import { createLogger } from '../../infra/logger.js';
+import type { RunningManagerJobs } from '../../jobs/manager/start.js';
 import { type RunningNotifications, startNotifications } from '../../jobs/notifications/start.js';
 import { type RunningWorker, startWorker } from '../../jobs/worker.js';
 import { closeRenderPool, configureRenderPool } from '../../mail/charts/index.js';
@@ -77,9 +81,11 @@ export async function serve(roles: Roles): Promise<void> {
   let telegram: RunningTelegramBot | null = null;
   let notifications: RunningNotifications | null = null;
   let slack: SlackBot | null = null;
+  let managerJobs: RunningManagerJobs | null = null; // --- slack manager wiring
   const shutdown = async () => {
     await telegram?.stop().catch((err) => logger.warn({ err }, 'telegram bot stop failed'));
     await slack?.stop().catch((err) => logger.warn({ err }, 'slack bot stop failed'));
+    await managerJobs?.close().catch((err) => logger.warn({ err }, 'slack manager jobs stop failed'));
     await notifications?.close().catch((err) => logger.warn({ err }, 'notifications stop failed'));
     await server?.close().catch((err) => logger.warn({ err }, 'http close failed'));
     await worker?.stop().catch((err) => logger.warn({ err }, 'worker stop failed'));
@@ -119,9 +125,12 @@ export async function serve(roles: Roles): Promise<void> {
       httpUrl = `http://${host}:${port}`;
     }
     if (roles.worker) worker = await startWorker(running);
+    // --- slack manager wiring: alerts and the daily summary run with the worker role.
+    if (roles.worker) managerJobs = await startManagerChannel(running);
     if (runTelegram) telegram = await startTelegramBot(running, createBotCore(running));
     if (runSlack) {
       slack = createSlackBot(running);
+      await slack.registerExtension(managerExtension()); // --- slack manager wiring: /pd manager words, mgr:* buttons
       await slack.start();
     }
     // Chat notifications need the bots' tokens, so they run where the bots run.
