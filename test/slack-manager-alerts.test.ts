@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerRender } from '../bots/slack/manager/render.js';
 import { insertPartnerEvents, type PartnerEventKind } from '../src/db/repositories/partner-events.js';
 import { createManagerChannel, createManagerWebClient } from '../src/jobs/manager/manager-channel.js';
-import { type ManagerJobsOptions, type RunningManagerJobs, startManagerJobs } from '../src/jobs/manager/start.js';
+import {
+  type ManagerJobsOptions,
+  type RunningManagerJobs,
+  SUMMARY_SCHEDULER_ID,
+  startManagerJobs,
+} from '../src/jobs/manager/start.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
 import { makeCampaign, makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
@@ -171,6 +176,23 @@ describe.each(DB_FLAVORS)('manager alerts and summary (%s)', (flavor) => {
     const rows = await ctx.app.db('manager_summaries');
     expect(rows).toHaveLength(1);
     expect(rows[0].state).toBe('sent');
+  });
+
+  it("the summary runs on one BullMQ job scheduler at the managers' hour and zone, however many processes start", async () => {
+    const a = await start({ schedule: true, timezone: 'Europe/Berlin', summaryHour: 7 });
+    await start({ schedule: true, timezone: 'Europe/Berlin', summaryHour: 7 });
+    expect(await a.queue.getJobSchedulersCount()).toBe(1);
+    const s = await a.queue.getJobScheduler(SUMMARY_SCHEDULER_ID);
+    expect(s).toMatchObject({ pattern: '0 7 * * *', tz: 'Europe/Berlin', name: 'summary' });
+    // The next run is 07:00 Berlin time.
+    const next = new Date(Number(s?.next));
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(next);
+    expect(berlin).toBe('07:00');
+    await a.queue.removeJobScheduler(SUMMARY_SCHEDULER_ID);
   });
 
   async function lastEventKey() {
