@@ -162,6 +162,8 @@ describe.each(DB_FLAVORS)('manager alerts and summary (%s)', (flavor) => {
 
   it('the daily summary is posted once for two ticks on two workers', async () => {
     const before = posts().filter((c) => String(c.args['text']).startsWith('Daily summary')).length;
+    // The first post meets a 429: the day is given back, the job waits Retry-After and posts once.
+    fake.rateLimit('chat.postMessage', 1, 1);
     await Promise.all([jobs[0]?.tickSummary(), jobs[1]?.tickSummary(), jobs[0]?.tickSummary()]);
     await eventually(
       async () => posts().filter((c) => String(c.args['text']).startsWith('Daily summary')).length > before,
@@ -169,6 +171,8 @@ describe.each(DB_FLAVORS)('manager alerts and summary (%s)', (flavor) => {
     await new Promise((r) => setTimeout(r, 1_500));
     const summaries = posts().filter((c) => String(c.args['text']).startsWith('Daily summary'));
     expect(summaries).toHaveLength(before + 1);
+    const limited = fake.calls.filter((c) => c.status === 429 && String(c.args['text']).startsWith('Daily summary'));
+    expect(limited).toHaveLength(1);
     const blocks = JSON.stringify(summaries.at(-1)?.args['blocks']);
     for (const word of ['Clicks', 'Conversions', 'Payout', 'Revenue', 'Profit', 'Top partners', 'Failing endpoints']) {
       expect(blocks).toContain(word);

@@ -87,6 +87,15 @@ describe.each(DB_FLAVORS)('manager commands (%s)', (flavor) => {
         expect(b).toContain(s);
       }
     }
+    // Slack turns a typed address into a mailto link in the command text.
+    const linked = await listed.command({
+      userId: 'UBOSS1',
+      channelId: CHANNEL,
+      text: 'partner <mailto:ops@acme.example|ops@acme.example>',
+    });
+    expect(linked.message.text).toBe(`Acme Ads (#${partnerId}): $50.00 available`);
+    const help = await listed.command({ userId: 'UBOSS1', channelId: CHANNEL, text: 'manager' });
+    expect(blocksText(help.message)).toContain('/pd failing');
     const missing = await listed.command({ userId: 'UBOSS1', channelId: CHANNEL, text: 'partner 987654' });
     expect(missing.message.text).toContain('no partner with id 987654');
   });

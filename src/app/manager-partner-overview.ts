@@ -42,7 +42,11 @@ export interface PartnerOverview {
 
 /** A partner named by id ("42", "#42") or by e-mail; the error says which forms work. */
 export async function findManagedPartner(deps: Deps, ref: string): Promise<PartnerRow> {
-  const s = ref.trim().replace(/^#/, '');
+  // Slack sends a typed address as "<mailto:ann@example.com|ann@example.com>".
+  const s = ref
+    .trim()
+    .replace(/^#/, '')
+    .replace(/^<mailto:([^|>]+)(?:\|[^>]*)?>$/i, '$1');
   const db = readerOf(deps);
   if (/^\d{1,15}$/.test(s)) {
     const p = await findPartnerById(db, Number(s));
@@ -50,13 +54,7 @@ export async function findManagedPartner(deps: Deps, ref: string): Promise<Partn
     return p;
   }
   if (s.includes('@')) {
-    const p = await findPartnerByEmail(
-      db,
-      s
-        .replace(/^<?mailto:/i, '')
-        .replace(/[<>]/g, '')
-        .split('|')[0] ?? s,
-    );
+    const p = await findPartnerByEmail(db, s);
     if (!p) throw notFound('partner_not_found', `no partner with e-mail ${s}`, 'partner');
     return p;
   }

@@ -22,8 +22,8 @@ import {
   topView,
 } from './command-views.js';
 
-/** The first words of `/pd` that belong to managers; the partner side hands these over. */
-export const MANAGER_WORDS = ['partner', 'linkcode', 'top', 'failing', 'replay'] as const;
+/** The first words of `/pd` that belong to managers (`manager` lists them); the partner side hands these over. */
+export const MANAGER_WORDS = ['partner', 'linkcode', 'top', 'failing', 'replay', 'manager'] as const;
 export type ManagerWord = (typeof MANAGER_WORDS)[number];
 
 export const isManagerWord = (word: string): word is ManagerWord =>
