@@ -22,6 +22,7 @@ export const MANAGER_HELP = [
   '`/pd top [period]` — top partners (today, yesterday, 7d, 30d, mtd, last week, 2026-11-01..2026-11-15)',
   '`/pd failing` — postback endpoints failing now, with the last error',
   "`/pd replay POSTBACK_ID` — send a postback's dead deliveries again (same {postback_id})",
+  '`/pd manager` — this list',
 ];
 
 export function helpView(): SlackMessage {
