@@ -3,6 +3,7 @@ import {
   claimUnseenEvents,
   findMutedUntil,
   findOpenIncident,
+  hasUnseenEvents,
   insertAlerts,
   type ManagerEvent,
   markEventsSeen,
@@ -41,6 +42,7 @@ function endpointOfEvent(e: ManagerEvent): string {
  * Returns how many alerts were written to post.
  */
 export async function convertManagerEvents(deps: Deps, limit = 200): Promise<number> {
+  if (!(await hasUnseenEvents(deps.db))) return 0;
   return deps.db.transaction(async (trx) => {
     const events = await claimUnseenEvents(trx, limit);
     if (events.length === 0) return 0;

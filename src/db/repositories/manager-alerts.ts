@@ -40,6 +40,11 @@ export async function claimUnseenEvents(trx: Knex.Transaction, limit: number): P
   }));
 }
 
+/** Cheap check before opening a transaction: most polls find nothing new. */
+export async function hasUnseenEvents(q: Q): Promise<boolean> {
+  return (await q('partner_events').select('id').whereNull('manager_seen_at').first()) !== undefined;
+}
+
 export async function markEventsSeen(q: Q, ids: number[], now: number): Promise<void> {
   if (ids.length > 0) await q('partner_events').whereIn('id', ids).update({ manager_seen_at: now });
 }

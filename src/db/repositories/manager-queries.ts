@@ -122,6 +122,9 @@ export async function findFailingCandidates(q: Q, since: number, limit = 200): P
     .select('postback_id')
     .select(q.raw('count(*) as n'))
     .where('state', 'dead')
+    // A dead delivery keeps the next_attempt_at of its last try, so this range rides the (state,
+    // next_attempt_at) index instead of reading every dead delivery ever; the hour covers a late last try.
+    .andWhere('next_attempt_at', '>=', since - 3_600_000)
     .andWhere('updated_at', '>=', since)
     .groupBy('postback_id')
     .limit(limit);
