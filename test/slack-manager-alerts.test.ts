@@ -101,6 +101,11 @@ describe.each(DB_FLAVORS)('manager alerts and summary (%s)', (flavor) => {
     expect(String(paused?.args['text'])).toContain('paused by the circuit breaker');
     expect(recovered?.args['thread_ts']).toBe(incident.thread_ts);
     expect(String(recovered?.args['text'])).toContain('recovered');
+    // The first message now says the incident is over, so the channel shows it without opening the thread.
+    await eventually(async () => fake.sent('chat.update').some((c) => c.args['ts'] === incident.thread_ts));
+    const update = fake.sent('chat.update').find((c) => c.args['ts'] === incident.thread_ts);
+    expect(String(update?.args['text'])).toMatch(/^Resolved: Thread Media postback #\d+ /);
+    expect(update?.args['channel']).toBe(CHANNEL);
 
     // A new failure after recovery is a new incident, with a root of its own.
     await event('postback_failing', partnerId, pb);

@@ -54,6 +54,35 @@ export function alertView(a: AlertToPost, timezone: string): SlackMessage {
   return message(text, blocks);
 }
 
+/**
+ * The incident's first message once the incident is over: struck-through state, when it opened and closed,
+ * and the buttons still useful afterwards (replay what died meanwhile, the last attempt).
+ */
+export function closedRootView(a: AlertToPost, timezone: string): SlackMessage {
+  const { incident } = a;
+  const pb = incident.postbackId;
+  const recovered = a.alert.kind === 'recovered';
+  const head = recovered
+    ? ':white_check_mark: Resolved: postback endpoint recovered'
+    : ':black_circle: Closed: postback disabled';
+  const closedAt = incident.closedAt ?? a.alert.createdAt;
+  const text = `${recovered ? 'Resolved' : 'Closed'}: ${a.partnerName} postback #${pb} ${a.endpoint}`;
+  const buttons = [];
+  if (recovered) {
+    buttons.push({ text: 'Replay dead deliveries', actionId: MANAGER_ACTIONS.replay, value: String(pb) });
+  }
+  buttons.push({ text: 'Open last attempt', actionId: MANAGER_ACTIONS.attempt, value: String(pb) });
+  return message(text, [
+    section(
+      `${head}\n*${esc(a.partnerName)}* (#${a.partnerId ?? '?'}) · postback #${pb} \`${esc(a.endpoint || '?')}\``,
+    ),
+    actions(buttons),
+    context(
+      `Opened ${localStamp(incident.openedAt, timezone)}, closed ${localStamp(closedAt, timezone)} ${timezone}. The story is in the thread.`,
+    ),
+  ]);
+}
+
 const vs = (cur: number, prev: number) => `_${change(cur, prev)}_`;
 
 /** The morning summary: yesterday against the day before, top partners, failing endpoints. */

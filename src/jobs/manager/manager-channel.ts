@@ -5,6 +5,8 @@ import type { BreakerLookup } from '../../app/manager-failing-endpoints.js';
 /** What the manager jobs need of Slack: post a message, maybe in a thread. */
 export interface ManagerChannel {
   post(m: { channel: string; text: string; blocks: unknown[]; threadTs?: string | undefined }): Promise<{ ts: string }>;
+  /** Rewrites a message we posted (an incident's first alert once it is closed). */
+  update(m: { channel: string; ts: string; text: string; blocks: unknown[] }): Promise<void>;
 }
 
 /** Slack said "slow down" (HTTP 429): nothing was posted; try again after retryAfterMs. */
@@ -47,6 +49,18 @@ export function createManagerWebClient(token: string, apiUrl: string | undefined
 
 export function createManagerChannel(client: WebClientLike): ManagerChannel {
   return {
+    async update(m) {
+      try {
+        await client.chat.update({
+          channel: m.channel,
+          ts: m.ts,
+          text: m.text,
+          blocks: m.blocks as webApi.KnownBlock[],
+        });
+      } catch (err) {
+        throw classifySlackError(err);
+      }
+    },
     async post(m) {
       try {
         const res = await client.chat.postMessage({

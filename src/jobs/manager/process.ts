@@ -10,6 +10,8 @@ import { type ManagerChannel, SlackChannelUnreachableError, SlackRateLimitedErro
 /** Turns what happened into a Slack message; the Block Kit lives with the Slack adapter (bots/slack/manager). */
 export interface ManagerRender {
   alert(a: AlertToPost, timezone: string): { text: string; blocks: unknown[] };
+  /** The incident's first message restated once the incident is closed (recovered or disabled). */
+  closedRoot(a: AlertToPost, timezone: string): { text: string; blocks: unknown[] };
   summary(s: DailySummary, timezone: string): { text: string; blocks: unknown[] };
 }
 
@@ -56,6 +58,22 @@ export function createManagerProcessor(ctx: ManagerJobContext) {
     throw new RateLimitError();
   };
 
+  /**
+   * Rewrites the incident's first message so the channel shows it closed without opening the thread. Only
+   * cosmetic: the follow-up is already posted, so a failure here is logged and not retried.
+   */
+  async function markRootClosed(a: AlertToPost, rootTs: string): Promise<void> {
+    const msg = ctx.render.closedRoot(a, ctx.timezone);
+    await ctx.slack
+      .update({ channel: a.incident.channel ?? ctx.channel, ts: rootTs, text: msg.text, blocks: msg.blocks })
+      .catch((err) =>
+        log.warn(
+          { event: 'slack.manager_root_update_failed', err: (err as Error).message },
+          'could not mark incident closed',
+        ),
+      );
+  }
+
   async function alert(job: Job, token: string | undefined): Promise<string> {
     const id = alertIdOf(job.id);
     const a = await loadAlertToPost(deps, id);
@@ -74,6 +92,7 @@ export function createManagerProcessor(ctx: ManagerJobContext) {
         if (a.alert.root) await saveIncidentThread(trx, a.incident.id, ctx.channel, ts);
         await finishAlert(trx, id, ts, deps.now());
       });
+      if (threadTs && (a.alert.kind === 'recovered' || a.alert.kind === 'disabled')) await markRootClosed(a, threadTs);
       return 'sent';
     } catch (err) {
       if (err instanceof SlackRateLimitedError) return rateLimited(err);
