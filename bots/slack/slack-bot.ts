@@ -13,6 +13,7 @@ import { FastifyBoltReceiver } from './http-receiver.js';
 import { type PartnerHandlers, registerPartnerHandlers, type SlashHandler } from './partner-handlers.js';
 import { createSlackSender } from './slack-sender.js';
 import type { WebClient } from './slack-types.js';
+import { registerViews } from './views.js';
 
 /** What an extension (the managers' side, bots/slack/manager/*) gets to plug into the running app. */
 export interface SlackExtensionContext {
@@ -98,6 +99,7 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
   const slashCommands = new Map<string, SlashHandler>();
   const core = opts.core ?? createBotCore(app);
   const handlers = registerPartnerHandlers({ app, bolt, core, slashCommands, onAnswered: opts.onAnswered });
+  registerViews({ app, bolt, core, handlers });
   const client = cfg.botToken && !opts.authorize ? bolt.client : null;
   const binding: SlackBinding = receiver
     ? { handle: receiver.handle, ...(opts.oauth ? { oauth: opts.oauth } : {}) }
