@@ -6,6 +6,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from '../../config/index.js';
 import { createDb } from '../../db/knex.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
+import { checkSlackToken } from './doctor-slack.js';
 
 /** One line of the doctor's report. `fix` is shown only with a problem. */
 interface Check {
@@ -239,6 +240,7 @@ export async function runDoctor(envPath: string): Promise<number> {
     checks.push(await checkRedis(config, envPath));
     checks.push(await checkSmtp(config));
     checks.push(...checkBots(config));
+    for (const c of await checkSlackToken(config)) checks.push({ name: 'slack', ...c });
   }
   for (const c of checks) {
     console.log(`${c.ok ? 'ok     ' : 'PROBLEM'}  ${c.name.padEnd(9)} ${c.detail}`);
