@@ -6,6 +6,7 @@ import * as dailyRollups from './20261124000004_daily_rollups.js';
 import * as chat from './20261124000005_chat.js';
 import * as notifications from './20261124000006_notifications.js';
 import * as ledgerBalanceIndex from './20261124000007_ledger_balance_index.js';
+import * as slackInstallations from './20261203000020_slack_installations.js';
 import * as managerChannel from './20261203000030_manager_channel.js';
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000005_chat': chat,
   '20261124000006_notifications': notifications,
   '20261124000007_ledger_balance_index': ledgerBalanceIndex,
+  '20261203000020_slack_installations': slackInstallations,
   '20261203000030_manager_channel': managerChannel,
 };

@@ -1,4 +1,4 @@
-import { type Authorize, App as BoltApp } from '@slack/bolt';
+import { type Authorize, App as BoltApp, webApi } from '@slack/bolt';
 import type { App } from '../../src/app/create-app.js';
 import { attachSlackReceiver, type SlackBinding, slackEventsRoutes } from '../../src/http/routes/slack-events.js';
 import { createBotCore } from '../core/bot-core.js';
@@ -10,9 +10,11 @@ import { boltLogger } from './bolt-logger.js';
 import type { Destination } from './deliver.js';
 import { createEventDedup } from './event-dedup.js';
 import { FastifyBoltReceiver } from './http-receiver.js';
+import { createSlackOAuth } from './oauth.js';
 import { type PartnerHandlers, registerPartnerHandlers, type SlashHandler } from './partner-handlers.js';
 import { createSlackSender } from './slack-sender.js';
 import type { WebClient } from './slack-types.js';
+import { registerViews } from './views.js';
 
 /** What an extension (the managers' side, bots/slack/manager/*) gets to plug into the running app. */
 export interface SlackExtensionContext {
@@ -73,10 +75,13 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
     // Interactive answers: a couple of quick retries, never Slack's default half hour of them.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
   };
+  // Multi-workspace: each request is authorised with the token its workspace installed us with.
+  const oauth = cfg.oauth && !opts.authorize ? createSlackOAuth(app) : null;
+  const authorize = opts.authorize ?? oauth?.authorize;
   const bolt = new BoltApp({
     ...(receiver ? { receiver } : { socketMode: true, appToken: cfg.appToken }),
-    ...(opts.authorize ? { authorize: opts.authorize } : { token: cfg.botToken }),
-    ...(opts.botId && opts.botUserId && !opts.authorize ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
+    ...(authorize ? { authorize } : { token: cfg.botToken }),
+    ...(opts.botId && opts.botUserId && !authorize ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions,
     logger: boltLogger(log),
     convoStore: false,
@@ -98,9 +103,12 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
   const slashCommands = new Map<string, SlashHandler>();
   const core = opts.core ?? createBotCore(app);
   const handlers = registerPartnerHandlers({ app, bolt, core, slashCommands, onAnswered: opts.onAnswered });
-  const client = cfg.botToken && !opts.authorize ? bolt.client : null;
+  registerViews({ app, bolt, core, handlers });
+  // The operator's own workspace (manager channel) keeps its single token even when others install the app.
+  const client = cfg.botToken ? (authorize ? new webApi.WebClient(cfg.botToken, clientOptions) : bolt.client) : null;
+  const routes = opts.oauth ?? oauth?.routes;
   const binding: SlackBinding = receiver
-    ? { handle: receiver.handle, ...(opts.oauth ? { oauth: opts.oauth } : {}) }
+    ? { handle: receiver.handle, ...(routes ? { oauth: routes } : {}) }
     : { handle: async () => ({ status: 404 }) };
   let detach: (() => void) | null = null;
 
@@ -109,7 +117,10 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
     mode,
     receiverPlugin: async (server, pluginOpts) => slackEventsRoutes(server, { ...pluginOpts, resolve: () => binding }),
     handlers,
-    sender: createSlackSender(app),
+    sender: createSlackSender(
+      app,
+      oauth ? { tokenFor: async (team) => (await oauth.tokenFor(team)) ?? cfg.botToken } : {},
+    ),
     async registerExtension(fn) {
       await fn({
         app,

@@ -97,8 +97,21 @@ async function parseArgs(req: IncomingMessage): Promise<{ args: SlackCall['args'
   return { args, size };
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
-  const calls: SlackCall[] = [];
+export interface FakeSlackOptions {
+  /** Called as each call is recorded (benches time replies with it). */
+  onCall?: (call: SlackCall) => void;
+  /** Keep no record of calls (long benches); onCall still sees them. */
+  record?: boolean;
+}
+
+export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const recorded: SlackCall[] = [];
+  const calls = {
+    push(c: SlackCall) {
+      opts.onCall?.(c);
+      if (opts.record !== false) recorded.push(c);
+    },
+  };
   const limits = new Map<string, { retryAfter: number; times: number }>();
   const errors = new Map<string, { error: string; times: number }>();
   const members = new Map<string, string[]>();
@@ -261,7 +274,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   return {
     apiUrl: `${baseUrl}/api/`,
     baseUrl,
-    calls,
+    calls: recorded,
     responseUrl: (rid = id('R')) => `${baseUrl}/response/${rid}`,
     rateLimit(method, retryAfterSec, times = 1) {
       limits.set(method, { retryAfter: retryAfterSec, times });
@@ -272,19 +285,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setMembers(channel, users) {
       members.set(channel, users);
     },
-    sent: (method) => calls.filter((c) => c.method === method && c.status === 200 && !c.error),
+    sent: (method) => recorded.filter((c) => c.method === method && c.status === 200 && !c.error),
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!predicate(calls)) {
+      while (!predicate(recorded)) {
         if (Date.now() > deadline) {
-          const seen = calls.map((c) => `${c.method}(${c.error ?? c.status})`).join(', ');
+          const seen = recorded.map((c) => `${c.method}(${c.error ?? c.status})`).join(', ');
           throw new Error(`fake Slack: condition not met in ${timeoutMs} ms; calls so far: ${seen}`);
         }
         await new Promise((r) => setTimeout(r, 20));
       }
     },
     clear() {
-      calls.length = 0;
+      recorded.length = 0;
     },
     async close() {
       server.closeAllConnections();

@@ -6,6 +6,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from '../../config/index.js';
 import { createDb } from '../../db/knex.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
+import { checkSlackToken } from './doctor-slack.js';
 import { checkManagerChannel } from './doctor-slack-manager.js';
 
 /** One line of the doctor's report. `fix` is shown only with a problem. */
@@ -240,7 +241,8 @@ export async function runDoctor(envPath: string): Promise<number> {
     checks.push(await checkRedis(config, envPath));
     checks.push(await checkSmtp(config));
     checks.push(...checkBots(config));
-    checks.push(await checkManagerChannel(config)); // the Slack manager channel (bots/slack/manager)
+    for (const c of await checkSlackToken(config)) checks.push({ name: 'slack', ...c });
+    checks.push(checkManagerChannel(config)); // the Slack manager channel settings (bots/slack/manager)
   }
   for (const c of checks) {
     console.log(`${c.ok ? 'ok     ' : 'PROBLEM'}  ${c.name.padEnd(9)} ${c.detail}`);
