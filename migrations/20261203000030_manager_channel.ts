@@ -39,7 +39,9 @@ export async function up(knex: Knex): Promise<void> {
     /** "pe:<partner event id>": converting the same event twice (two pollers) writes one alert. */
     t.string('dedupe_key', 64).unique();
     t.boolean('root').notNullable().defaultTo(false);
-    t.string('state', 16).notNullable().defaultTo('pending'); // pending | sent | dead | skipped
+    t.string('state', 16).notNullable().defaultTo('pending'); // pending | posting | sent | dead | skipped
+    /** When a worker took it to post ('posting'); a stale claim is a worker that died mid-post. */
+    t.bigInteger('claimed_at');
     t.integer('attempts').notNullable().defaultTo(0);
     t.bigInteger('next_attempt_at').notNullable();
     t.bigInteger('queued_at').notNullable().defaultTo(0);

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkChatDirectly } from '../src/app/link-chat.js';
+import { convertManagerEvents } from '../src/app/manager-alert-events.js';
 import { postDailySummaryOnce } from '../src/app/manager-daily-summary.js';
 import { listFailingEndpoints } from '../src/app/manager-failing-endpoints.js';
 import { getPartnerOverview } from '../src/app/manager-partner-overview.js';
 import { replayPostbackDeliveries } from '../src/app/manager-replay-postback.js';
 import { getTopPartners } from '../src/app/manager-top-partners.js';
+import { claimAlert, findUndispatchedAlerts, releaseStaleClaims } from '../src/db/repositories/manager-alerts.js';
+import { insertPartnerEvents } from '../src/db/repositories/partner-events.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { convert, makeDelivery, makePostback } from './helpers/manager-fixtures.js';
@@ -110,6 +113,24 @@ describe.each(DB_FLAVORS)('manager use cases (%s)', (flavor) => {
       deadIds.map((id) => [id, 'pending', 0]),
     );
     await expect(replayPostbackDeliveries(ctx.app, 'abc')).rejects.toThrow();
+  });
+
+  it('an alert is claimed by one worker; a claim left by a dead worker goes back to pending', async () => {
+    await insertPartnerEvents(ctx.app.db, [
+      { kind: 'postback_failing', partnerId: small, postbackId: failingPb + 1000, payload: {}, at: Date.now() },
+    ]);
+    expect(await convertManagerEvents(ctx.app)).toBe(1);
+    expect(await convertManagerEvents(ctx.app)).toBe(0);
+    const [id] = await findUndispatchedAlerts(ctx.app.db, Date.now(), 10);
+    expect(id).toBeDefined();
+    const claims = await Promise.all([
+      claimAlert(ctx.app.db, Number(id), Date.now()),
+      claimAlert(ctx.app.db, Number(id), Date.now()),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await releaseStaleClaims(ctx.app.db, Date.now() - 60_000)).toBe(0);
+    expect(await releaseStaleClaims(ctx.app.db, Date.now() + 1)).toBe(1);
+    expect((await ctx.app.db('manager_alerts').where({ id }).first()).state).toBe('pending');
   });
 
   it('the daily summary of a day is posted once, however many ticks', async () => {

@@ -5,7 +5,7 @@ type Q = Knex | Knex.Transaction;
 
 /** What a manager alert says happened to a postback. Ordered: a later kind in an incident is news, an earlier one is not. */
 export type AlertKind = 'failing' | 'paused' | 'disabled' | 'recovered';
-export type AlertState = 'pending' | 'sent' | 'dead' | 'skipped';
+export type AlertState = 'pending' | 'posting' | 'sent' | 'dead' | 'skipped';
 
 export interface ManagerEvent {
   id: number;
@@ -230,9 +230,34 @@ export async function markAlertsQueued(q: Q, ids: number[], now: number): Promis
       .update({ queued_at: Math.max(1, now) });
 }
 
-/** Only a pending alert becomes sent: a second worker that posted the same row finds nothing to update. */
+/**
+ * Takes a pending alert to post it: true for exactly one caller, so two workers running the same job (a
+ * stalled job re-run while the first still works) never both post it.
+ */
+export async function claimAlert(q: Q, id: number, now: number): Promise<boolean> {
+  const n = await q('manager_alerts').where({ id, state: 'pending' }).update({ state: 'posting', claimed_at: now });
+  return Number(n) > 0;
+}
+
+/** Gives a claimed alert back untouched (Slack said 429: nothing was posted). */
+export async function releaseAlert(q: Q, id: number): Promise<void> {
+  await q('manager_alerts').where({ id, state: 'posting' }).update({ state: 'pending' });
+}
+
+/**
+ * Claims older than `before` belong to a worker that died between taking the alert and saving the answer:
+ * they go back to pending and are posted again (the one case that can repeat a message, rather than lose it).
+ */
+export async function releaseStaleClaims(q: Q, before: number): Promise<number> {
+  const n = await q('manager_alerts')
+    .where({ state: 'posting' })
+    .andWhere('claimed_at', '<', before)
+    .update({ state: 'pending', queued_at: 0 });
+  return Number(n);
+}
+
 export async function finishAlert(q: Q, id: number, ts: string | null, now: number): Promise<boolean> {
-  const n = await q('manager_alerts').where({ id, state: 'pending' }).update({ state: 'sent', ts, sent_at: now });
+  const n = await q('manager_alerts').where({ id, state: 'posting' }).update({ state: 'sent', ts, sent_at: now });
   return Number(n) > 0;
 }
 
@@ -247,7 +272,7 @@ export async function recordAlertFailure(
       attempts: f.attempts,
       next_attempt_at: f.nextAttemptAt,
       last_error: f.error.slice(0, 300),
-      ...(f.dead ? { state: 'dead' } : {}),
+      state: f.dead ? 'dead' : 'pending',
     });
 }
 

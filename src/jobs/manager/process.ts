@@ -4,7 +4,13 @@ import { type AlertToPost, loadAlertToPost } from '../../app/manager-alert-view.
 import type { DailySummary } from '../../app/manager-daily-summary.js';
 import { postDailySummaryOnce } from '../../app/manager-daily-summary.js';
 import type { BreakerLookup } from '../../app/manager-failing-endpoints.js';
-import { finishAlert, recordAlertFailure, saveIncidentThread } from '../../db/repositories/manager-alerts.js';
+import {
+  claimAlert,
+  finishAlert,
+  recordAlertFailure,
+  releaseAlert,
+  saveIncidentThread,
+} from '../../db/repositories/manager-alerts.js';
 import { type ManagerChannel, SlackChannelUnreachableError, SlackRateLimitedError } from './manager-channel.js';
 
 /** Turns what happened into a Slack message; the Block Kit lives with the Slack adapter (bots/slack/manager). */
@@ -82,10 +88,13 @@ export function createManagerProcessor(ctx: ManagerJobContext) {
     let threadTs: string | undefined;
     if (!a.alert.root) {
       if (a.incident.threadTs) threadTs = a.incident.threadTs;
-      else if (a.root?.state === 'pending') return later(job, token, deps.now() + ROOT_WAIT_MS);
+      else if (a.root?.state === 'pending' || a.root?.state === 'posting') {
+        return later(job, token, deps.now() + ROOT_WAIT_MS);
+      }
       // Root muted, dead or missing: the follow-up stands alone rather than waiting forever.
     }
     const msg = ctx.render.alert(a, ctx.timezone);
+    if (!(await claimAlert(deps.db, id, deps.now()))) return 'claimed_elsewhere';
     try {
       const { ts } = await ctx.slack.post({ channel: ctx.channel, text: msg.text, blocks: msg.blocks, threadTs });
       await deps.db.transaction(async (trx) => {
@@ -95,7 +104,10 @@ export function createManagerProcessor(ctx: ManagerJobContext) {
       if (threadTs && (a.alert.kind === 'recovered' || a.alert.kind === 'disabled')) await markRootClosed(a, threadTs);
       return 'sent';
     } catch (err) {
-      if (err instanceof SlackRateLimitedError) return rateLimited(err);
+      if (err instanceof SlackRateLimitedError) {
+        await releaseAlert(deps.db, id);
+        return rateLimited(err);
+      }
       const attempts = a.alert.attempts + 1;
       const message = err instanceof Error ? err.message : String(err);
       const delay = err instanceof SlackChannelUnreachableError ? undefined : schedule[attempts - 1];

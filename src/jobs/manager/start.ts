@@ -2,7 +2,12 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { App } from '../../app/create-app.js';
 import { convertManagerEvents } from '../../app/manager-alert-events.js';
-import { findOverdueAlerts, findUndispatchedAlerts, markAlertsQueued } from '../../db/repositories/manager-alerts.js';
+import {
+  findOverdueAlerts,
+  findUndispatchedAlerts,
+  markAlertsQueued,
+  releaseStaleClaims,
+} from '../../db/repositories/manager-alerts.js';
 import { createWaker, everyInterval } from '../poll.js';
 import { producerConnection, redisOptionsOf, workerConnection } from '../queues.js';
 import { createBreakerLookup, type ManagerChannel } from './manager-channel.js';
@@ -34,6 +39,9 @@ export interface RunningManagerJobs {
   tickSummary(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A worker holds an alert this long at most (one Slack call with its timeout); older claims are orphans. */
+const CLAIM_STALE_MS = 5 * 60_000;
 
 /** Slack allows about one message a second per channel; the limiter holds across every process. */
 const CHANNEL_LIMIT = { max: 1, duration: 1_000 } as const;
@@ -102,6 +110,13 @@ export async function startManagerJobs(app: App, opts: ManagerJobsOptions): Prom
   };
   const graceMs = opts.reconcileGraceMs ?? 60_000;
   const reconcile = async () => {
+    const stale = await releaseStaleClaims(app.db, app.now() - CLAIM_STALE_MS);
+    if (stale > 0) {
+      log.warn(
+        { event: 'slack.manager_stale_claims', count: stale },
+        'alerts left mid-post by a dead worker; posting again',
+      );
+    }
     const ids = await findOverdueAlerts(app.db, app.now() - graceMs, 1_000);
     if (ids.length > 0) log.info({ event: 'slack.manager_requeued', count: ids.length }, 're-enqueued overdue alerts');
     await enqueue(ids);
