@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEventDedup } from '../bots/slack/event-dedup.js';
 import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { createLogger } from '../src/infra/logger.js';
 import { makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS } from './helpers/harness.js';
 import { type SlackTestApp, startSlackTestApp } from './helpers/slack-app.js';
@@ -141,5 +144,26 @@ describe.each(DB_FLAVORS)('Slack transport on %s', (flavor) => {
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(s.fake.calls.length).toBe(before);
+  });
+});
+
+describe('Slack event de-duplication across processes', () => {
+  it('two bots sharing Redis: an event id is handled by the first only', async () => {
+    const log = createLogger('silent');
+    const a = new Redis(inject('redisUrl'));
+    const b = new Redis(inject('redisUrl'));
+    const prefix = `dedup${Date.now()}`;
+    try {
+      // Two de-duplicators stand for two processes: each has its own memory, they share only Redis.
+      const first = createEventDedup(a, prefix, log);
+      const second = createEventDedup(b, prefix, log);
+      expect(await first.firstSeen('Ev0CROSS01')).toBe(true);
+      expect(await second.firstSeen('Ev0CROSS01')).toBe(false);
+      expect(await second.firstSeen('Ev0CROSS02')).toBe(true);
+      expect(await a.ttl(`${prefix}:slack-event:Ev0CROSS01`)).toBeGreaterThan(3000);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+    }
   });
 });
