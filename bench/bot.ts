@@ -1,7 +1,8 @@
 /**
  * Telegram bot latency, update received -> reply sent: `npx tsx bench/bot.ts [--seconds 10] [--warmup 2]
  * [--chats 200] [--think MS,...] [--rate N,...] [--only balance,report] [--clicks 10000000]
- * [--conversions 500000] [--fresh] [--profile DIR]` (`npm run bench:bot`).
+ * [--conversions 500000] [--fresh] [--profile DIR]` (`npm run bench:bot`). With `--slack`, the Slack adapter
+ * instead: signed slash commands into /slack/events beside a bare Bolt app (bench/bot-slack.ts).
  *
  * This process runs the bot as production does at scale: createApp + the HTTP server + startTelegramBot in
  * WEBHOOK mode over the 10M-click report benchmark data (bench/bot-data.ts; SQLite, with a ledger of
@@ -265,7 +266,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+// --slack: the Slack adapter instead (bench/bot-slack.ts).
+(process.argv.includes('--slack') ? import('./bot-slack.js').then((m) => m.runSlackBench()) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -7,6 +7,8 @@ import * as chat from './20261124000005_chat.js';
 import * as notifications from './20261124000006_notifications.js';
 import * as ledgerBalanceIndex from './20261124000007_ledger_balance_index.js';
 import * as digests from './20261203000010_digests.js';
+import * as slackInstallations from './20261203000020_slack_installations.js';
+import * as managerChannel from './20261203000030_manager_channel.js';
 import * as linkAndTestFireIndexes from './20261203000050_link_and_test_fire_indexes.js';
 
 /**
@@ -23,4 +25,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124000007_ledger_balance_index': ledgerBalanceIndex,
   '20261203000050_link_and_test_fire_indexes': linkAndTestFireIndexes,
   '20261203000010_digests': digests,
+  '20261203000020_slack_installations': slackInstallations,
+  '20261203000030_manager_channel': managerChannel,
 };

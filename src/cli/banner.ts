@@ -41,9 +41,12 @@ function bots(config: Config): string {
   const tg = config.telegram
     ? `Telegram on (${config.telegram.webhookSecret ? `webhook ${config.publicUrl}/telegram/webhook` : 'long polling'})`
     : 'Telegram off (set TELEGRAM_BOT_TOKEN)';
-  const slack = config.slack ? 'Slack token set' : 'Slack off (set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET)';
-  const later = config.slack ? '; the Slack bot arrives with a later release' : '';
-  return `${tg} · ${slack}${later}`;
+  const slack = !config.slack
+    ? 'Slack off (set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET)'
+    : config.slack.appToken
+      ? 'Slack on (Socket Mode)'
+      : `Slack on (events ${config.publicUrl}/slack/events${config.slack.oauth ? `, install ${config.publicUrl}/slack/install` : ''})`;
+  return `${tg} · ${slack}`;
 }
 
 function isoDay(ms: number): string {

@@ -16,18 +16,21 @@ import { createDemoKey, readDemoKey } from './demo-key.js';
  */
 export async function serveRoles(roles: Roles, waitForSignal: () => Promise<NodeJS.Signals>): Promise<void> {
   const config = loadConfig();
-  if (roles.bots && !roles.http && !roles.worker && !config.telegram) {
+  if (roles.bots && !roles.http && !roles.worker && !config.telegram && !config.slack) {
     throw new UsageError(
-      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) in the environment or .env',
+      'no bot to run: set TELEGRAM_BOT_TOKEN (the token @BotFather gave you) or SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET in the environment or .env',
     );
   }
   // A Telegram webhook arrives over HTTP, so the bots role listens too in webhook mode; and any process that
   // serves HTTP in webhook mode runs the bot, or its webhook route would have nobody to hand updates to.
   const webhook = Boolean(config.telegram?.webhookSecret);
-  const http = roles.http || (roles.bots && webhook);
+  // Slack's HTTP events arrive at /slack/events, so the same rule holds for Slack outside Socket Mode.
+  const slackHttp = Boolean(config.slack) && !config.slack?.appToken;
+  const http = roles.http || (roles.bots && (webhook || slackHttp));
   const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
+  const runSlack = Boolean(config.slack) && (roles.bots || (http && slackHttp));
   // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
-  const root: Root = await createRoot(config, { readPool: http || runTelegram });
+  const root: Root = await createRoot(config, { readPool: http || runTelegram || runSlack });
   const { app, localRedis } = root;
   let server: RunningRole | null = null;
   try {
@@ -37,11 +40,14 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
     if (roles.worker) {
       await root.start('relay');
       await root.start('digests');
+      // The managers' alerts and daily summary are jobs too (nothing runs without SLACK_MANAGER_CHANNEL).
+      if (config.slack) await root.start('managers');
     }
     if (http) server = await root.start('http');
-    if (runTelegram) {
-      await root.start('bots');
-      // Chat notifications need the bot's token, so they run where the bot runs.
+    if (runTelegram) await root.start('bots');
+    if (runSlack) await root.start('slack');
+    if (runTelegram || runSlack) {
+      // Chat notifications need the bots' tokens, so they run where the bots run.
       await root.start('notifications');
     }
 
@@ -55,7 +61,7 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
           httpUrl: server?.url ?? null,
           redis,
           worker: roles.worker,
-          bots: runTelegram,
+          bots: runTelegram || runSlack,
           demoKey,
           seeded,
           example: http ? await findTrackingExample(app) : null,
@@ -72,6 +78,7 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
     server && 'HTTP',
     roles.worker && 'worker',
     runTelegram && 'Telegram bot',
+    runSlack && 'Slack bot',
     'database',
     localRedis && !localRedis.reused && 'local Redis',
   ];

@@ -29,4 +29,22 @@ describe('buildConfig', () => {
     );
     expect(() => buildConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
   });
+
+  it('Slack multi-workspace: all three OAuth values or none, with the signing secret', () => {
+    const c = buildConfig({
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'cs',
+      SLACK_STATE_SECRET: 'ss',
+      SLACK_SIGNING_SECRET: 'sig',
+    });
+    expect(c.slack?.oauth).toEqual({ clientId: '1.2', clientSecret: 'cs', stateSecret: 'ss' });
+    expect(c.slack?.botToken).toBeUndefined();
+    expect(buildConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack?.oauth).toBeUndefined();
+    expect(() => buildConfig({ SLACK_CLIENT_ID: '1.2', SLACK_SIGNING_SECRET: 'sig' })).toThrow(
+      /SLACK_CLIENT_SECRET: is required[\s\S]*SLACK_STATE_SECRET: is required/,
+    );
+    expect(() => buildConfig({ SLACK_CLIENT_ID: '1', SLACK_CLIENT_SECRET: '2', SLACK_STATE_SECRET: '3' })).toThrow(
+      /SLACK_SIGNING_SECRET/,
+    );
+  });
 });

@@ -18,6 +18,15 @@ const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 
+const isTimeZone = (v: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v !== '';
+  } catch {
+    return false;
+  }
+};
+
 const optionalString = z
   .string()
   .optional()
@@ -51,6 +60,20 @@ export const ConfigSchema = z
     SLACK_API_URL: optionalString,
     SLACK_MANAGER_CHANNEL: optionalString,
     SLACK_MANAGER_USERS: optionalString,
+    SLACK_MANAGER_TIMEZONE: z
+      .string()
+      .default('UTC')
+      .refine((v) => isTimeZone(v.trim()), { message: 'must be an IANA time zone like Europe/Berlin or UTC' })
+      .transform((v) => v.trim()),
+    SLACK_MANAGER_SUMMARY_HOUR: z.coerce
+      .number({ message: 'must be an hour from 0 to 23' })
+      .int({ message: 'must be an hour from 0 to 23' })
+      .min(0, { message: 'must be an hour from 0 to 23' })
+      .max(23, { message: 'must be an hour from 0 to 23' })
+      .default(9),
+    SLACK_CLIENT_ID: optionalString,
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: optionalString,
     SMTP_URL: optionalString,
     MAIL_FROM: z.string().default('partnerdesk <partners@localhost>'),
     // --- e-mail digests (src/mail, src/jobs/digests) ---
@@ -124,6 +147,31 @@ export const ConfigSchema = z
         message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none',
       });
     }
+    // Multi-workspace install: all three OAuth values or none; installs arrive over HTTP, so events do too.
+    const oauth = {
+      SLACK_CLIENT_ID: c.SLACK_CLIENT_ID,
+      SLACK_CLIENT_SECRET: c.SLACK_CLIENT_SECRET,
+      SLACK_STATE_SECRET: c.SLACK_STATE_SECRET,
+    };
+    if (Object.values(oauth).some(Boolean)) {
+      for (const [name, value] of Object.entries(oauth)) {
+        if (!value) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              'is required for the multi-workspace install (set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together, or none of them)',
+          });
+        }
+      }
+      if (!c.SLACK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: "is required with SLACK_CLIENT_ID (the app's Signing Secret)",
+        });
+      }
+    }
   });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -155,12 +203,18 @@ export interface Config {
   telegram: { token: string; apiRoot: string | undefined; webhookSecret: string | undefined } | undefined;
   slack:
     | {
-        botToken: string;
+        /** Undefined only in multi-workspace mode without a workspace of the operator's own. */
+        botToken: string | undefined;
         signingSecret: string | undefined;
         appToken: string | undefined;
         apiUrl: string | undefined;
         managerChannel: string | undefined;
         managerUsers: string[];
+        /** When the managers' daily summary is posted: this local hour in this zone. */
+        managerTimezone: string;
+        managerSummaryHour: number;
+        /** Multi-workspace OAuth install; undefined: single workspace (SLACK_BOT_TOKEN). */
+        oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
       }
     | undefined;
   mail: {
@@ -222,19 +276,30 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
       : undefined,
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          appToken: e.SLACK_APP_TOKEN,
-          apiUrl: e.SLACK_API_URL,
-          managerChannel: e.SLACK_MANAGER_CHANNEL,
-          managerUsers: (e.SLACK_MANAGER_USERS ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        }
-      : undefined,
+    slack:
+      e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            managerChannel: e.SLACK_MANAGER_CHANNEL,
+            managerUsers: (e.SLACK_MANAGER_USERS ?? '')
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            managerTimezone: e.SLACK_MANAGER_TIMEZONE,
+            managerSummaryHour: e.SLACK_MANAGER_SUMMARY_HOUR,
+            oauth:
+              e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+                ? {
+                    clientId: e.SLACK_CLIENT_ID,
+                    clientSecret: e.SLACK_CLIENT_SECRET,
+                    stateSecret: e.SLACK_STATE_SECRET,
+                  }
+                : undefined,
+          }
+        : undefined,
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { postbackRoutes } from './routes/postback.js';
 import { postbacksApiRoutes } from './routes/postbacks-api.js';
 import { reportApiRoutes } from './routes/report-api.js';
+import { slackEventsRoutes } from './routes/slack-events.js';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
 import { trackingRoutes } from './routes/tracking.js';
 
@@ -63,6 +64,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await server.register(telegramWebhookRoutes, { app });
   await server.register(digestLinkRoutes, { app }); // /unsubscribe/:token, /digest/confirm/:token
   await server.register(digestSettingsApiRoutes, { app, prefix: '/api/v1' }); // /partners/:id/digest
+  // Slack: encapsulated (its raw-body parsers stay inside); the running bot attaches itself (bots/slack).
+  await server.register(slackEventsRoutes, { app });
   return server;
 }
 

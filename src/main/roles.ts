@@ -1,3 +1,4 @@
+import type { ChatSender } from '../app/chat-sender.js';
 import type { App } from '../app/create-app.js';
 
 /**
@@ -8,6 +9,8 @@ import type { App } from '../app/create-app.js';
  */
 export interface RoleContext {
   app: App;
+  /** Notification senders of the chat roles started in this process (the Slack role adds its own). */
+  senders: ChatSender[];
 }
 
 export interface RunningRole {
@@ -43,9 +46,9 @@ export const ROLES = {
     return { stop: () => digests.close() };
   },
   /** Chat notifications, sent through every chat platform configured (they need the bots' tokens). */
-  async notifications({ app }) {
+  async notifications({ app, senders }) {
     const { startNotifications } = await import('../jobs/notifications/start.js');
-    const running = await startNotifications(app, await chatSenders(app));
+    const running = await startNotifications(app, [...(await chatSenders(app)), ...senders]);
     return { stop: () => running.close() };
   },
   /** The chat bots: Telegram (long polling, or webhook through the http role's route). */
@@ -57,11 +60,33 @@ export const ROLES = {
     const telegram = await startTelegramBot(app, createBotCore(app));
     return { stop: () => telegram.stop() };
   },
+  /**
+   * The Slack app (bots/slack): HTTP events through the http role's /slack/events, or Socket Mode with
+   * SLACK_APP_TOKEN; the managers' commands and buttons are registered on it. Its notification sender joins
+   * the notifications role of this process.
+   */
+  async slack({ app, senders }) {
+    const [{ createSlackBot }, { managerExtension }] = await Promise.all([
+      import('../../bots/slack/slack-bot.js'),
+      import('../../bots/slack/manager/register.js'),
+    ]);
+    const slack = createSlackBot(app);
+    await slack.registerExtension(managerExtension());
+    await slack.start();
+    senders.push(slack.sender);
+    return { stop: () => slack.stop() };
+  },
+  /** The managers' channel: alerts per incident and the daily summary (when SLACK_MANAGER_CHANNEL is set). */
+  async managers({ app }) {
+    const { startManagerChannel } = await import('../../bots/slack/manager/start-manager-channel.js');
+    const jobs = await startManagerChannel(app);
+    return { stop: async () => jobs?.close() };
+  },
 } satisfies Record<string, RoleFactory>;
 
 export type RoleName = keyof typeof ROLES;
 
-/** One sender per chat platform with a token (the Slack adapter adds its own here). */
+/** One sender per chat platform with a token (the Slack role adds its own through RoleContext.senders). */
 async function chatSenders(app: App) {
   const senders = [];
   if (app.config.telegram) {

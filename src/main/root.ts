@@ -1,3 +1,4 @@
+import type { ChatSender } from '../app/chat-sender.js';
 import { type App, type CreateAppOptions, createApp } from '../app/create-app.js';
 import type { Config } from '../config/index.js';
 import type { LocalRedis } from '../infra/local-redis.js';
@@ -51,12 +52,13 @@ export async function createRoot(config: Config, opts: RootOptions = {}): Promis
     throw err;
   }
   const running: { name: RoleName; role: RunningRole }[] = [];
+  const senders: ChatSender[] = [];
   return {
     app,
     logger,
     localRedis,
     async start(name) {
-      const role = await ROLES[name]({ app });
+      const role = await ROLES[name]({ app, senders });
       running.push({ name, role });
       return role;
     },

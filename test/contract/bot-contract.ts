@@ -199,7 +199,7 @@ export function defineBotContract(name: string, makeTarget: MakeTarget, opts: Co
     it('an unknown command gets a helpful reply; free text gets a hint', async () => {
       const d = await linked(w.a);
       const typo = sensible(await d.command('balanse'));
-      expect(typo.text).toMatch(/I don't know "balanse"\. Did you mean \S*balance/);
+      expect(typo.text).toMatch(/I don't know "balanse"\. Did you mean (\/pd )?\S*balance/);
       const unknown = sensible(await d.command('frobnicate'));
       expect(unknown.text).toMatch(/help/);
       const free = sensible(await d.send('how much did I earn this week?'));

@@ -7,6 +7,8 @@ import { createDb } from '../../db/knex.js';
 import { pingRedis as ping } from '../../infra/redis-ping.js';
 import { createMailTransport } from '../../mail/transport.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
+import { checkSlackToken } from './doctor-slack.js';
+import { checkManagerChannel } from './doctor-slack-manager.js';
 
 /** One line of the doctor's report. `fix` is shown only with a problem. */
 interface Check {
@@ -177,7 +179,7 @@ function checkBots(config: Config): Check[] {
     );
   } else out.push(ok('telegram', `token set${config.telegram.webhookSecret ? ', webhook mode' : ', polling mode'}`));
   if (!config.slack) out.push(ok('slack', 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable)'));
-  else if (!config.slack.botToken.startsWith('xoxb-')) {
+  else if (config.slack.botToken && !config.slack.botToken.startsWith('xoxb-')) {
     out.push(
       problem('slack', 'SLACK_BOT_TOKEN does not start with xoxb-', "use the app's Bot User OAuth Token (xoxb-...)"),
     );
@@ -228,6 +230,8 @@ export async function runDoctor(envPath: string): Promise<number> {
     checks.push(await checkRedis(config, envPath));
     checks.push(await checkSmtp(config));
     checks.push(...checkBots(config));
+    for (const c of await checkSlackToken(config)) checks.push({ name: 'slack', ...c });
+    checks.push(checkManagerChannel(config)); // the Slack manager channel settings (bots/slack/manager)
   }
   for (const c of checks) {
     console.log(`${c.ok ? 'ok     ' : 'PROBLEM'}  ${c.name.padEnd(9)} ${c.detail}`);

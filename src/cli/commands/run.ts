@@ -36,7 +36,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('bots')
     .description(
-      'run only the chat bots role: Telegram long polling (one process only), or webhook when TELEGRAM_WEBHOOK_SECRET is set (listens on HTTP)',
+      'run only the chat bots role: Telegram long polling (one process only) or webhook, Slack (HTTP events at /slack/events, which listens on HTTP, or Socket Mode with SLACK_APP_TOKEN)',
     )
     .action(() => serve({ http: false, worker: false, bots: true, seed: false }));
 }
