@@ -20,11 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { App as BoltApp } from '@slack/bolt';
 import { slackChatUser } from '../bots/slack/partner-handlers.js';
 import { createSlackBot } from '../bots/slack/slack-bot.js';
-import { createApp } from '../src/app/create-app.js';
-import { linkChatDirectly } from '../src/app/link-chat.js';
+import { linkChatDirectly } from '../src/app/chat/link-chat.js';
 import { buildConfig } from '../src/config/config.js';
 import { createReadDb } from '../src/db/knex.js';
 import { buildServer } from '../src/http/server.js';
+import { createApp } from '../src/main/create-app.js';
 import { DATA_END, openBotBenchData } from './bot-data.js';
 import type { FromSlackChild, SlackPhase, SlackPhaseResult } from './bot-slack-driver.js';
 

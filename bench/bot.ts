@@ -41,11 +41,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBotCore } from '../bots/core/bot-core.js';
 import { startTelegramBot } from '../bots/telegram/telegram-bot.js';
-import { createApp } from '../src/app/create-app.js';
-import { linkChatDirectly } from '../src/app/link-chat.js';
+import { linkChatDirectly } from '../src/app/chat/link-chat.js';
 import { buildConfig } from '../src/config/config.js';
 import { createReadDb } from '../src/db/knex.js';
 import { buildServer } from '../src/http/server.js';
+import { createApp } from '../src/main/create-app.js';
 import { DATA_END, openBotBenchData } from './bot-data.js';
 import type { PhaseResult, PhaseSpec, ToChild, ToParent } from './bot-driver.js';
 

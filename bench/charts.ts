@@ -10,8 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ChartSpec, createChartRenderer } from '../src/mail/charts/index.js';
-import { rasterise } from '../src/mail/charts/rasterise.js';
+import { type ChartSpec, createChartRenderer } from '../src/charts/index.js';
+import { rasterise } from '../src/charts/rasterise.js';
 
 const charts = createChartRenderer();
 const renderChart = (spec: ChartSpec) => charts.render(spec);

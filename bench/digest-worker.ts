@@ -3,11 +3,12 @@
  * one tick at `TICK_AT`, then waits until no digest is pending and prints one JSON line with its figures.
  * Env: DATA_DIR/DATABASE_URL, REDIS_URL, SMTP_URL, DIGEST_RATE_PER_SECOND, TICK_AT (epoch ms).
  */
-import { createApp } from '../src/app/create-app.js';
+
+import type { ChartSpec } from '../src/charts/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/infra/logger.js';
 import { startDigestWorker } from '../src/jobs/digests/start.js';
-import type { ChartSpec } from '../src/mail/charts/index.js';
+import { createApp } from '../src/main/create-app.js';
 
 const config = loadConfig();
 const app = await createApp(config, { logger: createLogger('warn'), readPool: false });

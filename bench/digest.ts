@@ -17,13 +17,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import nodemailer from 'nodemailer';
-import { createApp } from '../src/app/create-app.js';
 import { previewDigest } from '../src/app/digests/preview-digest.js';
 import { buildConfig } from '../src/config/index.js';
 import { applyRollupDeltas, type RollupDelta } from '../src/db/rollups.js';
 import { lastWholePeriod } from '../src/domain/digest-schedule.js';
 import { createLogger } from '../src/infra/logger.js';
 import { compileDigestTemplate } from '../src/mail/digest-template.js';
+import { createApp } from '../src/main/create-app.js';
 import { freePort } from '../test/helpers/net.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -9,9 +9,9 @@
  * bytes matter for e-mail (inline images count against Gmail's 102 KB clip) and for chat uploads.
  */
 import { Resvg } from '@resvg/resvg-js';
-import { encodePng } from '../src/mail/charts/encode-png.js';
-import { FONT_FAMILY, FONT_FILES } from '../src/mail/charts/font-metrics.js';
-import { buildChartSvg } from '../src/mail/charts/index.js';
+import { encodePng } from '../src/charts/encode-png.js';
+import { FONT_FAMILY, FONT_FILES } from '../src/charts/font-metrics.js';
+import { buildChartSvg } from '../src/charts/index.js';
 import { SAMPLES } from './charts.js';
 
 function arg(name: string, fallback: string): string {

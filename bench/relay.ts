@@ -54,7 +54,7 @@ async function child(args: ChildArgs): Promise<void> {
     await agent.close();
     return;
   }
-  const { createApp } = await import('../src/app/create-app.js');
+  const { createApp } = await import('../src/main/create-app.js');
   const { buildConfig } = await import('../src/config/index.js');
   const { buildServer } = await import('../src/http/server.js');
   const { createLogger } = await import('../src/infra/logger.js');
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const nums = process.argv.slice(2).filter((a, i) => /^\d+$/.test(a) && i + 2 !== heapCapAt + 1);
   const n = Number(nums[0] ?? 20_000);
   const backlog = Number(nums[1] ?? 200_000);
-  const { createApp } = await import('../src/app/create-app.js');
+  const { createApp } = await import('../src/main/create-app.js');
   const { buildConfig } = await import('../src/config/index.js');
   const { createLogger } = await import('../src/infra/logger.js');
 

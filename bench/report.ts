@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js';
-import { buildReport, type ReportQuery } from '../src/app/build-report.js';
+import { buildReport, type ReportQuery } from '../src/app/reports/build-report.js';
 import { createDb, migrateLatest } from '../src/db/knex.js';
 import { dimRollupFacts } from '../src/db/repositories/report-queries.js';
 import { METRIC_COLUMNS } from '../src/db/rollups.js';

@@ -86,7 +86,7 @@ function drive(opts: ClientOptions): Promise<ClientResult> {
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 10);
   // Imported here so the client child does not load the app.
-  const { createApp } = await import('../src/app/create-app.js');
+  const { createApp } = await import('../src/main/create-app.js');
   const { buildConfig } = await import('../src/config/index.js');
   const { buildServer } = await import('../src/http/server.js');
   const { createLogger } = await import('../src/infra/logger.js');

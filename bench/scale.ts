@@ -304,9 +304,9 @@ async function startReceiver(): Promise<Receiver> {
 /** A partner with access to a campaign whose landing URL carries the click id, and a postback to `rx`. */
 async function seed(env: Record<string, string>, rx: Receiver) {
   const { buildConfig } = await import('../src/config/index.js');
-  const { createApp } = await import('../src/app/create-app.js');
+  const { createApp } = await import('../src/main/create-app.js');
   const { createLogger } = await import('../src/infra/logger.js');
-  const { savePostback } = await import('../src/app/save-postback.js');
+  const { savePostback } = await import('../src/app/postbacks/save-postback.js');
   const { makeApprovedPair } = await import('../test/helpers/fixtures.js');
   const app = await createApp(buildConfig({ ...env, LOG_LEVEL: 'silent', POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true' }), {
     logger: createLogger('silent'),

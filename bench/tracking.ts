@@ -14,10 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app/create-app.js';
 import { buildConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
+import { createApp } from '../src/main/create-app.js';
 
 const { values: args } = parseArgs({
   options: {

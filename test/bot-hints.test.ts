@@ -3,8 +3,8 @@ import { type BotCore, createBotCore } from '../bots/core/bot-core.js';
 import type { ChatUser } from '../bots/core/command.js';
 import type { Reply } from '../bots/core/reply.js';
 import { renderTextBlocks } from '../bots/telegram/render-html.js';
-import { createApiKey } from '../src/app/api-keys.js';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, startTestApp, type TestContext } from './helpers/harness.js';
 

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/app/api-keys.js';
-import { revokeApiKey } from '../src/app/revoke-api-key.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
+import { revokeApiKey } from '../src/app/admin/revoke-api-key.js';
 import { makeApprovedPair } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { startSecondInstance } from './helpers/second-instance.js';

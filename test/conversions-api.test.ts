@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalance } from '../src/app/get-balance.js';
-import { recordPayment } from '../src/app/record-payment.js';
+import { getBalance } from '../src/app/ledger/get-balance.js';
+import { recordPayment } from '../src/app/ledger/record-payment.js';
 import { countRows, ledgerOf, makeClick, rollupTotals } from './helpers/conversions.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';

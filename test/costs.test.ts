@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/app/api-keys.js';
-import { buildReport } from '../src/app/build-report.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
+import { buildReport } from '../src/app/reports/build-report.js';
 import { makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 import { addClick, addClicks } from './helpers/report-facts.js';

@@ -3,11 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { hashApiKey } from '../src/app/api-keys.js';
-import { createApp } from '../src/app/create-app.js';
+import { hashApiKey } from '../src/app/admin/api-keys.js';
 import { createDemoKey, demoKeyFile } from '../src/cli/demo-key.js';
 import { buildConfig } from '../src/config/index.js';
 import { createLogger } from '../src/infra/logger.js';
+import { createApp } from '../src/main/create-app.js';
 import { DB_FLAVORS, freshDatabase } from './helpers/harness.js';
 
 /**

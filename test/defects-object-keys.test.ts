@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotCore, createBotCore } from '../bots/core/bot-core.js';
 import type { ChatUser } from '../bots/core/command.js';
 import { plainLine, type Reply } from '../bots/core/reply.js';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
 import { countRows, makeClick } from './helpers/conversions.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/app/api-keys.js';
-import { type App, createApp } from '../src/app/create-app.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
 import { buildConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
+import { type App, createApp } from '../src/main/create-app.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { startTestApp, type TestContext } from './helpers/harness.js';
 

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type App, createApp } from '../src/app/create-app.js';
 import { buildConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
+import { type App, createApp } from '../src/main/create-app.js';
 import { freshDatabase } from './helpers/harness.js';
 import { rawRequest } from './helpers/raw-http.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setDigestSettings } from '../src/app/digest-settings.js';
+import { setDigestSettings } from '../src/app/digests/digest-settings.js';
 import { tickDigests } from '../src/app/digests/tick-digests.js';
 import { localTime } from '../src/domain/period.js';
 import { type RunningDigests, startDigestWorker } from '../src/jobs/digests/start.js';

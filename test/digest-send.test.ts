@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getDigestSettings } from '../src/app/digest-settings.js';
+import { getDigestSettings } from '../src/app/digests/digest-settings.js';
 import { requestDigest } from '../src/app/digests/request-digest.js';
 import { type RunningDigests, startDigestWorker } from '../src/jobs/digests/start.js';
 import { partnerWithWeek } from './helpers/digest-world.js';

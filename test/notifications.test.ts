@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramSender } from '../bots/telegram/telegram-sender.js';
-import { linkChatDirectly } from '../src/app/link-chat.js';
-import { recordPayment } from '../src/app/record-payment.js';
-import { setChatNotify } from '../src/app/set-chat-notify.js';
+import { linkChatDirectly } from '../src/app/chat/link-chat.js';
+import { setChatNotify } from '../src/app/chat/set-chat-notify.js';
+import { recordPayment } from '../src/app/ledger/record-payment.js';
 import { insertPartnerEvents } from '../src/db/repositories/partner-events.js';
 import {
   type NotificationsOptions,

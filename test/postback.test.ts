@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalance } from '../src/app/get-balance.js';
-import { parseConversionRequest } from '../src/app/record-conversion.js';
-import { recordConversionBatch } from '../src/app/record-conversion-batch.js';
+import { parseConversionRequest } from '../src/app/conversions/record-conversion.js';
+import { recordConversionBatch } from '../src/app/conversions/record-conversion-batch.js';
+import { getBalance } from '../src/app/ledger/get-balance.js';
 import { countRows, ledgerOf, makeClick, rollupTotals } from './helpers/conversions.js';
 import { grantAccess, makeApprovedPair, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { savePostback } from '../src/app/save-postback.js';
+import { savePostback } from '../src/app/postbacks/save-postback.js';
 import { makeApprovedPair } from './helpers/fixtures.js';
 import { api, startTestApp, type TestContext } from './helpers/harness.js';
 import { freePort } from './helpers/net.js';

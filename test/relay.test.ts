@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/app/api-keys.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
 import { SAMPLE_CONVERSION } from '../src/domain/postback-macros.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';
 import { makeApprovedPair, makePartner } from './helpers/fixtures.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js';
-import { createApiKey } from '../src/app/api-keys.js';
-import { buildReport } from '../src/app/build-report.js';
+import { createApiKey } from '../src/app/admin/api-keys.js';
+import { buildReport } from '../src/app/reports/build-report.js';
 import { storeClickBatch } from '../src/db/repositories/click-batch.js';
 import { resolvePeriod } from '../src/domain/period.js';
 import { makeCampaign, makePartner } from './helpers/fixtures.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotCore } from '../bots/core/bot-core.js';
-import { getBalance } from '../src/app/get-balance.js';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
-import { type SeedSummary, seedDemo } from '../src/app/seed-demo.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
+import { type SeedSummary, seedDemo } from '../src/app/demo/seed-demo.js';
+import { getBalance } from '../src/app/ledger/get-balance.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

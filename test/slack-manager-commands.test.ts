@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagerCommands, type ManagerCommands } from '../bots/slack/manager/manager-commands.js';
-import { createManagerGate } from '../src/app/manager-authorize.js';
+import { createManagerGate } from '../src/app/managers/manager-authorize.js';
 import { createManagerWebClient, listChannelMembers } from '../src/jobs/manager/manager-channel.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';

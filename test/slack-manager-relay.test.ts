@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagerCommands } from '../bots/slack/manager/manager-commands.js';
 import { managerRender } from '../bots/slack/manager/render.js';
-import { createManagerGate } from '../src/app/manager-authorize.js';
+import { createManagerGate } from '../src/app/managers/manager-authorize.js';
 import { createManagerChannel, createManagerWebClient } from '../src/jobs/manager/manager-channel.js';
 import { type RunningManagerJobs, startManagerJobs } from '../src/jobs/manager/start.js';
 import { type RunningRelay, startRelay } from '../src/jobs/relay.js';

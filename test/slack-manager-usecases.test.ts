@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkChatDirectly } from '../src/app/link-chat.js';
-import { convertManagerEvents } from '../src/app/manager-alert-events.js';
-import { postDailySummaryOnce } from '../src/app/manager-daily-summary.js';
-import { listFailingEndpoints } from '../src/app/manager-failing-endpoints.js';
-import { getPartnerOverview } from '../src/app/manager-partner-overview.js';
-import { replayPostbackDeliveries } from '../src/app/manager-replay-postback.js';
-import { getTopPartners } from '../src/app/manager-top-partners.js';
+import { linkChatDirectly } from '../src/app/chat/link-chat.js';
+import { convertManagerEvents } from '../src/app/managers/manager-alert-events.js';
+import { postDailySummaryOnce } from '../src/app/managers/manager-daily-summary.js';
+import { listFailingEndpoints } from '../src/app/managers/manager-failing-endpoints.js';
+import { getPartnerOverview } from '../src/app/managers/manager-partner-overview.js';
+import { replayPostbackDeliveries } from '../src/app/managers/manager-replay-postback.js';
+import { getTopPartners } from '../src/app/managers/manager-top-partners.js';
 import { claimAlert, findUndispatchedAlerts, releaseStaleClaims } from '../src/db/repositories/manager-alerts.js';
 import { insertPartnerEvents } from '../src/db/repositories/partner-events.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';

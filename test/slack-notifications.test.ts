@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSender } from '../bots/slack/slack-sender.js';
-import { linkChatDirectly } from '../src/app/link-chat.js';
-import { setChatNotify } from '../src/app/set-chat-notify.js';
+import { linkChatDirectly } from '../src/app/chat/link-chat.js';
+import { setChatNotify } from '../src/app/chat/set-chat-notify.js';
 import { type RunningNotifications, startNotifications } from '../src/jobs/notifications/start.js';
 import { makeClick } from './helpers/conversions.js';
 import { type FakeSlack, startFakeSlack } from './helpers/fake-slack.js';

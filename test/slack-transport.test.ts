@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventDedup } from '../bots/slack/event-dedup.js';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
 import { createLogger } from '../src/infra/logger.js';
 import { makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS } from './helpers/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
 import type { SlackCall } from './helpers/fake-slack.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS } from './helpers/harness.js';

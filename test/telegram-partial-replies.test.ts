@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotCore } from '../bots/core/bot-core.js';
 import { PART_LOST_HTML } from '../bots/telegram/send.js';
 import { FRIENDLY_ERROR, type RunningTelegramBot, startTelegramBot } from '../bots/telegram/telegram-bot.js';
-import { issueLinkCode } from '../src/app/issue-link-code.js';
+import { issueLinkCode } from '../src/app/chat/issue-link-code.js';
 import { type FakeTelegram, startFakeTelegram } from './helpers/fake-telegram.js';
 import { addPromoMaterial, grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClickWriter } from '../src/app/click-writer.js';
+import { createClickWriter } from '../src/app/tracking/click-writer.js';
 import type { NewClick } from '../src/db/repositories/clicks.js';
 import { createLogger } from '../src/infra/logger.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';

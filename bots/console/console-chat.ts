@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { App } from '../../src/app/create-app.js';
-import { linkChatDirectly } from '../../src/app/link-chat.js';
+import { linkChatDirectly } from '../../src/app/chat/link-chat.js';
+import type { App } from '../../src/main/create-app.js';
 import { type BotCore, createBotCore } from '../core/bot-core.js';
 import type { ChatUser } from '../core/command.js';
 import { fileSaver, renderReplies, type SaveFile } from './render.js';

@@ -1,6 +1,6 @@
-import type { App } from '../../src/app/create-app.js';
-import { findChatPartner } from '../../src/app/find-chat-partner.js';
+import { findChatPartner } from '../../src/app/chat/find-chat-partner.js';
 import { AppError } from '../../src/domain/errors.js';
+import type { App } from '../../src/main/create-app.js';
 import type { ChatPartner, ChatUser, Command, CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { currentFlow, endFlow, type FlowHandler } from './conversation-state.js';

@@ -1,5 +1,5 @@
-import type { App } from '../../src/app/create-app.js';
 import { AppError } from '../../src/domain/errors.js';
+import type { App } from '../../src/main/create-app.js';
 import type { Reply } from './reply.js';
 
 /** Who is talking, as every adapter normalises it. */

@@ -1,4 +1,8 @@
-import { endChatConversation, findChatConversation, saveChatConversation } from '../../src/app/chat-conversations.js';
+import {
+  endChatConversation,
+  findChatConversation,
+  saveChatConversation,
+} from '../../src/app/chat/chat-conversations.js';
 import type { CommandContext } from './command.js';
 import type { Reply } from './reply.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversionLine } from '../../src/app/notification-view.js';
+import type { ConversionLine } from '../../src/app/chat/notification-view.js';
 import { renderNotification } from './notifications.js';
 import { plainLine, type Reply } from './reply.js';
 

@@ -1,4 +1,4 @@
-import type { ConversionLine, NotificationView } from '../../src/app/notification-view.js';
+import type { ConversionLine, NotificationView } from '../../src/app/chat/notification-view.js';
 import type { ChatUser } from './command.js';
 import { money } from './format.js';
 import { commandHint } from './parse-command.js';
@@ -10,7 +10,7 @@ import { bold, code, type Line, type Reply, reply, text } from './reply.js';
  */
 
 // The port itself lives with the use cases (jobs deliver through it and never import bots).
-export { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../src/app/chat-sender.js';
+export { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../src/app/chat/chat-sender.js';
 
 /** Click ids are long bearer tokens: the start is enough to find the click with /trace. */
 const shortId = (id: string) => (id.length > 8 ? `${id.slice(0, 6)}…` : id);

@@ -1,6 +1,6 @@
-import type { App } from '../../src/app/create-app.js';
 import { findLinkedIdentity } from '../../src/db/repositories/chat-identities.js';
 import type { Logger } from '../../src/infra/logger.js';
+import type { App } from '../../src/main/create-app.js';
 import type { Reply } from '../core/reply.js';
 import type { ChatCore } from '../telegram/telegram-bot.js';
 import { LIMITS } from './block-limits.js';

@@ -1,13 +1,13 @@
 import type { Authorize, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 // @slack/oauth comes with @slack/bolt (same version Bolt's own receivers use); Bolt does not re-export the class.
 import { InstallProvider } from '@slack/oauth';
-import type { App } from '../../src/app/create-app.js';
 import {
   deleteSlackInstallation,
   findSlackInstallation,
   upsertSlackInstallation,
 } from '../../src/db/repositories/slack-installations.js';
 import type { SlackExtraRoutes } from '../../src/http/routes/slack-events.js';
+import type { App } from '../../src/main/create-app.js';
 import { boltLogger } from './bolt-logger.js';
 
 /** What the app asks for when a workspace installs it (the README's manifest lists the same). */

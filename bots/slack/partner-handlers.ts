@@ -1,6 +1,6 @@
 import type { App as BoltApp, RespondFn, SlashCommand } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
-import type { App } from '../../src/app/create-app.js';
+import type { App } from '../../src/main/create-app.js';
 import type { ChatUser } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import type { ChatCore } from '../telegram/telegram-bot.js';

@@ -1,6 +1,6 @@
 import { type Authorize, App as BoltApp, webApi } from '@slack/bolt';
-import type { App } from '../../src/app/create-app.js';
 import { attachSlackReceiver, type SlackBinding, slackEventsRoutes } from '../../src/http/routes/slack-events.js';
+import type { App } from '../../src/main/create-app.js';
 import { createBotCore } from '../core/bot-core.js';
 import type { ChatUser } from '../core/command.js';
 import type { ChatSender } from '../core/notifications.js';

@@ -1,5 +1,5 @@
 import type { App as BoltApp } from '@slack/bolt';
-import type { App } from '../../src/app/create-app.js';
+import type { App } from '../../src/main/create-app.js';
 import type { ChatUser } from '../core/command.js';
 import { currentFlow } from '../core/conversation-state.js';
 import type { Reply } from '../core/reply.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { App } from '../../src/app/create-app.js';
+import type { App } from '../../src/main/create-app.js';
 import type { ChatUser, Command } from '../core/command.js';
 import type { Reply } from '../core/reply.js';
 import { planReply } from './render-reply.js';

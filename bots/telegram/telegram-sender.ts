@@ -1,6 +1,6 @@
 import { Telegram, TelegramError } from 'telegraf';
-import type { App } from '../../src/app/create-app.js';
-import type { NotificationView } from '../../src/app/notification-view.js';
+import type { NotificationView } from '../../src/app/chat/notification-view.js';
+import type { App } from '../../src/main/create-app.js';
 import {
   ChatRateLimitedError,
   type ChatSender,

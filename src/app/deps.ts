@@ -4,10 +4,10 @@ import type { CacheBus } from '../infra/cache-bus.js';
 import type { Logger } from '../infra/logger.js';
 import type { ResolveHost, SafeHttpClient } from '../outbound/safe-http.js';
 import type { CommitSignals } from './commit-signals.js';
-import type { ChatOptInCache } from './conversion-notifications.js';
+import type { ChatOptInCache } from './conversions/conversion-notifications.js';
 
 /** What every use case may use. Built once by the composition root (src/main,
- * through src/app/create-app.ts); tests build their own. */
+ * through src/main/create-app.ts); tests build their own. */
 export interface Deps {
   config: Config;
   db: Knex;

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApiKey, isApiKeyLive } from '../app/api-keys.js';
+import { createApiKey, isApiKeyLive } from '../app/admin/api-keys.js';
 import type { Deps } from '../app/deps.js';
 import { markApiKeyRevoked } from '../db/repositories/api-keys.js';
 import { ensurePrivateDir } from '../infra/private-files.js';

@@ -1,4 +1,4 @@
-import type { App } from '../app/create-app.js';
+import type { App } from '../main/create-app.js';
 
 /** The use cases and wiring the verbs run, loaded on first use so that `--help` stays light. */
 export const load = () => import('./use-cases.js');

@@ -1,7 +1,7 @@
-import type { App } from '../app/create-app.js';
-import { seedDemo } from '../app/seed-demo.js';
-import { findTrackingExample, isDatabaseEmpty } from '../app/start-summary.js';
+import { findTrackingExample, isDatabaseEmpty } from '../app/admin/start-summary.js';
+import { seedDemo } from '../app/demo/seed-demo.js';
 import { loadConfig } from '../config/index.js';
+import type { App } from '../main/create-app.js';
 import type { RunningRole } from '../main/roles.js';
 import { createRoot, type Root } from '../main/root.js';
 import { type BannerInfo, describeUrlHost, renderBanner, shortPath } from './banner.js';

@@ -1,8 +1,8 @@
 import pino from 'pino';
-import type { App } from '../app/create-app.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createOneShotCacheBus } from '../infra/one-shot-cache-bus.js';
+import type { App } from '../main/create-app.js';
 import { createRoot } from '../main/root.js';
 
 /**
@@ -10,20 +10,20 @@ import { createRoot } from '../main/root.js';
  * register with commander alone, so `partnerdesk --help` loads neither zod, knex nor the use cases.
  */
 export { openConsoleChat, runConsoleRepl } from '../../bots/console/console-chat.js';
-export { createCampaign } from '../app/create-campaign.js';
-export { createPartner } from '../app/create-partner.js';
-export { grantCampaignAccess } from '../app/grant-campaign-access.js';
-export { issueApiKey } from '../app/issue-api-key.js';
-export { issueLinkCode } from '../app/issue-link-code.js';
-export { listApiKeys } from '../app/list-api-keys.js';
-export { listCampaigns } from '../app/list-campaigns.js';
-export { listPartners } from '../app/list-partners.js';
-export { listPostbacks } from '../app/list-postbacks.js';
-export { replayDeliveries } from '../app/replay-deliveries.js';
-export { revokeApiKey } from '../app/revoke-api-key.js';
-export { seedDemo } from '../app/seed-demo.js';
-export { isDatabaseEmpty } from '../app/start-summary.js';
-export { testFirePostback } from '../app/test-fire-postback.js';
+export { createCampaign } from '../app/admin/create-campaign.js';
+export { createPartner } from '../app/admin/create-partner.js';
+export { grantCampaignAccess } from '../app/admin/grant-campaign-access.js';
+export { issueApiKey } from '../app/admin/issue-api-key.js';
+export { listApiKeys } from '../app/admin/list-api-keys.js';
+export { listCampaigns } from '../app/admin/list-campaigns.js';
+export { listPartners } from '../app/admin/list-partners.js';
+export { revokeApiKey } from '../app/admin/revoke-api-key.js';
+export { isDatabaseEmpty } from '../app/admin/start-summary.js';
+export { issueLinkCode } from '../app/chat/issue-link-code.js';
+export { seedDemo } from '../app/demo/seed-demo.js';
+export { listPostbacks } from '../app/postbacks/list-postbacks.js';
+export { replayDeliveries } from '../app/postbacks/replay-deliveries.js';
+export { testFirePostback } from '../app/postbacks/test-fire-postback.js';
 export { loadConfig } from '../config/index.js';
 export { migrateDatabase } from '../main/migrate.js';
 export { createDemoKey, demoKeyFile } from './demo-key.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiPrincipal } from '../app/api-keys.js';
-import type { App } from '../app/create-app.js';
+import type { ApiPrincipal } from '../app/admin/api-keys.js';
 import { AppError } from '../domain/errors.js';
+import type { App } from '../main/create-app.js';
 import { bearerKey } from './auth.js';
 import { type RateLimits, refuseOverLimit } from './rate-limits.js';
 

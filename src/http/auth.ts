@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { ApiPrincipal } from '../app/api-keys.js';
-import type { App } from '../app/create-app.js';
+import type { ApiPrincipal } from '../app/admin/api-keys.js';
 import { AppError } from '../domain/errors.js';
+import type { App } from '../main/create-app.js';
 
 /** The key in `Authorization: Bearer <key>`, or undefined. */
 export function bearerKey(req: FastifyRequest): string | undefined {

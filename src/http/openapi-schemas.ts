@@ -4,8 +4,8 @@ import {
   CAMPAIGN_STATUSES,
   CAMPAIGN_TYPES,
   CREATIVE_KINDS,
-} from '../app/campaign-input.js';
-import { PARTNER_STATUSES, PAYOUT_SCHEDULES } from '../app/partner-input.js';
+} from '../app/admin/campaign-input.js';
+import { PARTNER_STATUSES, PAYOUT_SCHEDULES } from '../app/admin/partner-input.js';
 import { DEFAULT_CONVERSION_STATUS } from '../domain/conversion-status.js';
 import { type JsonSchema, ref } from './openapi-types.js';
 

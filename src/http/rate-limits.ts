@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app/create-app.js';
 import type { Config } from '../config/index.js';
+import type { App } from '../main/create-app.js';
 import { bearerKey } from './auth.js';
 import { errorBody } from './errors.js';
 import { redisFallbackStore } from './rate-limit-store.js';

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { App } from '../app/create-app.js';
+import type { App } from '../main/create-app.js';
 import { createApiGate } from './api-gate.js';
 import { createTrustedProxies } from './client-address.js';
 import { clientErrorHandler, errorBody, frameworkErrorHandler, makeErrorHandler } from './errors.js';

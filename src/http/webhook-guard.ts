@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app/create-app.js';
+import type { App } from '../main/create-app.js';
 import { type RateLimits, refuseOverLimit } from './rate-limits.js';
 
 /** How often a webhook's rejections are logged at most: a flood of forged calls must not flood the log. */

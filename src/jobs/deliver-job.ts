@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { buildPostbackRequest, deliveryValues, endpointOf } from '../app/postback-request.js';
+import { buildPostbackRequest, deliveryValues, endpointOf } from '../app/postbacks/postback-request.js';
 import type { AttemptRow, DeliveryForSend } from '../db/repositories/deliveries.js';
 import { decideRetry, isEndpointFailure, jitter } from '../domain/retry-schedule.js';
 import type { Logger } from '../infra/logger.js';

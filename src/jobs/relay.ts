@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { App } from '../app/create-app.js';
 import type { PartnerEvent } from '../db/repositories/partner-events.js';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../domain/retry-schedule.js';
+import type { App } from '../main/create-app.js';
 import { createSafeHttpClient, type ResolveHost } from '../outbound/safe-http.js';
 import { createLimiter } from './batching.js';
 import { type BreakerOptions, type BreakerTransition, createCircuitBreaker } from './circuit-breaker.js';

@@ -1,4 +1,4 @@
-import type { App } from '../app/create-app.js';
+import type { App } from '../main/create-app.js';
 import { type RelayOptions, startRelay } from './relay.js';
 
 export interface RunningWorker {

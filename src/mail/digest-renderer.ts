@@ -1,9 +1,9 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { DigestData } from '../app/digests/gather-digest-data.js';
+import type { ChartSpec } from '../charts/index.js';
 import type { Config } from '../config/index.js';
 import { periodLabel } from '../domain/digest-schedule.js';
 import type { Logger } from '../infra/logger.js';
-import type { ChartSpec } from './charts/index.js';
 import { composeDigest, type DigestKey, digestMessageId } from './compose-digest.js';
 import type { DigestTemplate } from './digest-template.js';
 import { renderDigestText } from './digest-text.js';
@@ -24,7 +24,7 @@ export interface RenderedDigest {
 export interface DigestRendererDeps {
   config: Pick<Config, 'mail' | 'publicUrl' | 'digests'>;
   template: DigestTemplate;
-  /** The chart worker pool (src/mail/charts renderChart): the ~10 ms of CPU stays off this event loop. */
+  /** The chart worker pool (src/charts, app.charts.render): the ~10 ms of CPU stays off this event loop. */
   renderChart: (spec: ChartSpec) => Promise<Uint8Array>;
   logger: Pick<Logger, 'warn'>;
 }

@@ -1,5 +1,5 @@
-import type { ChatSender } from '../app/chat-sender.js';
-import type { App } from '../app/create-app.js';
+import type { ChatSender } from '../app/chat/chat-sender.js';
+import type { App } from './create-app.js';
 
 /**
  * The roles a process can run, each a small factory over the parts the root built. A CLI verb picks some

@@ -1,8 +1,8 @@
-import type { ChatSender } from '../app/chat-sender.js';
-import { type App, type CreateAppOptions, createApp } from '../app/create-app.js';
+import type { ChatSender } from '../app/chat/chat-sender.js';
 import type { Config } from '../config/index.js';
 import type { LocalRedis } from '../infra/local-redis.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { type App, type CreateAppOptions, createApp } from './create-app.js';
 import { ROLES, type RoleName, type RunningRole } from './roles.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../bots/core/commands/index.js';
-import { getBalance } from '../../src/app/get-balance.js';
+import { getBalance } from '../../src/app/ledger/get-balance.js';
 import { formatMoney } from '../../src/domain/money.js';
 import { type RunningRelay, startRelay } from '../../src/jobs/relay.js';
 import { makeCampaign } from '../helpers/fixtures.js';

@@ -1,4 +1,4 @@
-import type { App } from '../../src/app/create-app.js';
+import type { App } from '../../src/main/create-app.js';
 
 /**
  * What a chat user sees after one message or button press, whatever the platform: the words (markup

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { recordPayment } from '../../src/app/record-payment.js';
+import { recordPayment } from '../../src/app/ledger/record-payment.js';
 import { addPromoMaterial, grantAccess, makeCampaign, makePartner } from '../helpers/fixtures.js';
 import { addClick } from '../helpers/report-facts.js';
 import type { BotTarget, Transcript } from './driver.js';

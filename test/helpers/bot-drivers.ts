@@ -4,7 +4,7 @@ import type { ChatUser } from '../../bots/core/command.js';
 import type { Reply } from '../../bots/core/reply.js';
 import { planReply } from '../../bots/telegram/render-reply.js';
 import { type ChatCore, startTelegramBot } from '../../bots/telegram/telegram-bot.js';
-import { issueLinkCode } from '../../src/app/issue-link-code.js';
+import { issueLinkCode } from '../../src/app/chat/issue-link-code.js';
 import type { BotTarget, Driver, MakeTarget, Transcript } from '../contract/driver.js';
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from './fake-telegram.js';
 import { type DbFlavor, startTestApp } from './harness.js';

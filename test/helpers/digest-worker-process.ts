@@ -3,10 +3,11 @@
  * the environment, with a short lease and BullMQ lock so a killed one's digests come back within seconds.
  * Prints "ready" once it consumes. Run with `node --import tsx`.
  */
-import { createApp } from '../../src/app/create-app.js';
+
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startDigestWorker } from '../../src/jobs/digests/start.js';
+import { createApp } from '../../src/main/create-app.js';
 
 const app = await createApp(loadConfig(), { logger: createLogger('silent'), readPool: false });
 await startDigestWorker(app, {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import knexFactory from 'knex';
 import { inject } from 'vitest';
-import { createApiKey } from '../../src/app/api-keys.js';
-import { type App, type CreateAppOptions, createApp } from '../../src/app/create-app.js';
+import { createApiKey } from '../../src/app/admin/api-keys.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { type App, type CreateAppOptions, createApp } from '../../src/main/create-app.js';
 
 export type DbFlavor = 'sqlite' | 'postgres';
 export const DB_FLAVORS: DbFlavor[] = ['sqlite', 'postgres'];

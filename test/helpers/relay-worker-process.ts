@@ -4,11 +4,12 @@
  * With serve, it is the whole `start` role instead: the HTTP API too, so conversions recorded here take the
  * same process's relay; it then sends {port} when ready. Configuration comes through buildConfig, not process.env.
  */
-import { createApp } from '../../src/app/create-app.js';
+
 import { buildConfig } from '../../src/config/index.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startRelay } from '../../src/jobs/relay.js';
+import { createApp } from '../../src/main/create-app.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as {
   dataDir: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { type App, createApp } from '../../src/app/create-app.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/infra/logger.js';
+import { type App, createApp } from '../../src/main/create-app.js';
 import type { TestContext } from './harness.js';
 
 /**

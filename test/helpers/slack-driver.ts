@@ -3,7 +3,7 @@ import type { ChatUser } from '../../bots/core/command.js';
 import type { Reply } from '../../bots/core/reply.js';
 import { type Destination, plannedCalls } from '../../bots/slack/deliver.js';
 import type { ChatCore } from '../../bots/telegram/telegram-bot.js';
-import { issueLinkCode } from '../../src/app/issue-link-code.js';
+import { issueLinkCode } from '../../src/app/chat/issue-link-code.js';
 import type { Driver, MakeTarget, Transcript } from '../contract/driver.js';
 import type { SlackCall } from './fake-slack.js';
 import type { DbFlavor } from './harness.js';

@@ -1,6 +1,6 @@
-import type { AlertToPost } from '../../../src/app/manager-alert-view.js';
-import type { DailySummary } from '../../../src/app/manager-daily-summary.js';
-import { describeAttempt } from '../../../src/app/manager-failing-endpoints.js';
+import type { AlertToPost } from '../../../src/app/managers/manager-alert-view.js';
+import type { DailySummary } from '../../../src/app/managers/manager-daily-summary.js';
+import { describeAttempt } from '../../../src/app/managers/manager-failing-endpoints.js';
 import { change, localStamp, money } from '../../core/format.js';
 import { actions, context, cut, esc, header, message, type SlackMessage, section, sectionsOf } from './block-kit.js';
 import { failingLine, MANAGER_ACTIONS } from './command-views.js';

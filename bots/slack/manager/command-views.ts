@@ -1,8 +1,8 @@
-import type { AttemptDetail } from '../../../src/app/manager-alert-actions.js';
-import type { FailingEndpoint } from '../../../src/app/manager-failing-endpoints.js';
-import { describeAttempt } from '../../../src/app/manager-failing-endpoints.js';
-import type { PartnerOverview } from '../../../src/app/manager-partner-overview.js';
-import type { TopPartners } from '../../../src/app/manager-top-partners.js';
+import type { AttemptDetail } from '../../../src/app/managers/manager-alert-actions.js';
+import type { FailingEndpoint } from '../../../src/app/managers/manager-failing-endpoints.js';
+import { describeAttempt } from '../../../src/app/managers/manager-failing-endpoints.js';
+import type { PartnerOverview } from '../../../src/app/managers/manager-partner-overview.js';
+import type { TopPartners } from '../../../src/app/managers/manager-top-partners.js';
 import type { ReportMetrics } from '../../../src/domain/report-math.js';
 import { change, localStamp, money, periodLabel } from '../../core/format.js';
 import { actions, context, cut, esc, header, message, type SlackMessage, section, sectionsOf } from './block-kit.js';

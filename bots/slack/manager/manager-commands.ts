@@ -1,11 +1,11 @@
+import { issueLinkCode } from '../../../src/app/chat/issue-link-code.js';
 import type { Deps } from '../../../src/app/deps.js';
-import { issueLinkCode } from '../../../src/app/issue-link-code.js';
-import { getLastAttemptDetail, muteIncidentAlerts } from '../../../src/app/manager-alert-actions.js';
-import type { ListMembers, ManagerGate } from '../../../src/app/manager-authorize.js';
-import { type BreakerLookup, listFailingEndpoints } from '../../../src/app/manager-failing-endpoints.js';
-import { findManagedPartner, getPartnerOverview } from '../../../src/app/manager-partner-overview.js';
-import { replayPostbackDeliveries } from '../../../src/app/manager-replay-postback.js';
-import { getTopPartners } from '../../../src/app/manager-top-partners.js';
+import { getLastAttemptDetail, muteIncidentAlerts } from '../../../src/app/managers/manager-alert-actions.js';
+import type { ListMembers, ManagerGate } from '../../../src/app/managers/manager-authorize.js';
+import { type BreakerLookup, listFailingEndpoints } from '../../../src/app/managers/manager-failing-endpoints.js';
+import { findManagedPartner, getPartnerOverview } from '../../../src/app/managers/manager-partner-overview.js';
+import { replayPostbackDeliveries } from '../../../src/app/managers/manager-replay-postback.js';
+import { getTopPartners } from '../../../src/app/managers/manager-top-partners.js';
 import { AppError } from '../../../src/domain/errors.js';
 import { localStamp } from '../../core/format.js';
 import { message, type SlackMessage, section } from './block-kit.js';

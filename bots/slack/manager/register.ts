@@ -1,6 +1,6 @@
 import type { RespondArguments } from '@slack/bolt';
-import { createManagerGate, type ListMembers } from '../../../src/app/manager-authorize.js';
-import type { BreakerLookup } from '../../../src/app/manager-failing-endpoints.js';
+import { createManagerGate, type ListMembers } from '../../../src/app/managers/manager-authorize.js';
+import type { BreakerLookup } from '../../../src/app/managers/manager-failing-endpoints.js';
 import { createBreakerLookup, listChannelMembers } from '../../../src/jobs/manager/manager-channel.js';
 import type { SlackExtension } from '../slack-bot.js';
 import type { WebClient } from '../slack-types.js';

@@ -1,6 +1,6 @@
-import type { App } from '../../../src/app/create-app.js';
 import { createManagerChannel, createManagerWebClient } from '../../../src/jobs/manager/manager-channel.js';
 import { type RunningManagerJobs, startManagerJobs } from '../../../src/jobs/manager/start.js';
+import type { App } from '../../../src/main/create-app.js';
 import { managerRender } from './render.js';
 
 /**

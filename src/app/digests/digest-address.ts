@@ -2,7 +2,7 @@ import { type DigestSubscriptionRow, findDigestSubscription } from '../../db/rep
 import { findPartnerById } from '../../db/repositories/partners.js';
 import type { DigestCadence } from '../../domain/digest-schedule.js';
 import type { Deps } from '../deps.js';
-import { DIGEST_DEFAULTS } from '../digest-settings.js';
+import { DIGEST_DEFAULTS } from './digest-settings.js';
 
 /** Where and on what schedule a partner's digests go right now (read at send time, not at tick time). */
 export interface DigestTarget {

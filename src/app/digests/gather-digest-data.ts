@@ -4,9 +4,9 @@ import { baselineRange, type DigestPeriod, previousPeriod } from '../../domain/d
 import { notFound } from '../../domain/errors.js';
 import { nextPayoutDate } from '../../domain/payout-schedule.js';
 import type { ReportMetrics, ReportRow } from '../../domain/report-math.js';
-import { buildReport } from '../build-report.js';
 import { type Deps, readerOf } from '../deps.js';
-import { type Balance, getBalance } from '../get-balance.js';
+import { type Balance, getBalance } from '../ledger/get-balance.js';
+import { buildReport } from '../reports/build-report.js';
 
 /** Periods compared against to call a change "unusual". */
 export const BASELINE_PERIODS = 4;

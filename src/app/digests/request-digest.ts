@@ -9,7 +9,7 @@ import {
 import { AppError, invalid, notFound } from '../../domain/errors.js';
 import { type LocalDate, parseDate } from '../../domain/period.js';
 import type { Deps } from '../deps.js';
-import { getDigestSettings } from '../digest-settings.js';
+import { getDigestSettings } from './digest-settings.js';
 
 /** Digests asked for by hand (`digest send`, CLI) within this window share one row: a double tap sends one. */
 export const REQUEST_WINDOW_MS = 10 * 60_000;

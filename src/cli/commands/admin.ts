@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CampaignView } from '../../app/campaign-view.js';
-import type { PartnerView } from '../../app/partner-input.js';
+import type { CampaignView } from '../../app/admin/campaign-view.js';
+import type { PartnerView } from '../../app/admin/partner-input.js';
 import { type FlagNames, UsageError } from '../cli-error.js';
 import { load, withApp } from '../open-app.js';
 import { print, printJson, printPage, utcMinute } from '../output.js';

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { App } from '../../app/create-app.js';
 import { DIGEST_CADENCES, type DigestCadence } from '../../domain/digest-schedule.js';
+import type { App } from '../../main/create-app.js';
 import { UsageError } from '../cli-error.js';
 import type { DigestSendDeps } from '../digest-use-cases.js';
 import { withApp } from '../open-app.js';

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createCampaign } from '../../app/create-campaign.js';
-import { createPartner } from '../../app/create-partner.js';
-import { getCampaign } from '../../app/get-campaign.js';
-import { getPartner } from '../../app/get-partner.js';
-import { grantCampaignAccess, listCampaignAccess } from '../../app/grant-campaign-access.js';
-import { listCampaigns } from '../../app/list-campaigns.js';
-import { listPartners } from '../../app/list-partners.js';
-import { updateCampaign } from '../../app/update-campaign.js';
-import { updatePartner } from '../../app/update-partner.js';
+import { createCampaign } from '../../app/admin/create-campaign.js';
+import { createPartner } from '../../app/admin/create-partner.js';
+import { getCampaign } from '../../app/admin/get-campaign.js';
+import { getPartner } from '../../app/admin/get-partner.js';
+import { grantCampaignAccess, listCampaignAccess } from '../../app/admin/grant-campaign-access.js';
+import { listCampaigns } from '../../app/admin/list-campaigns.js';
+import { listPartners } from '../../app/admin/list-partners.js';
+import { updateCampaign } from '../../app/admin/update-campaign.js';
+import { updatePartner } from '../../app/admin/update-partner.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { updateConversions } from '../../app/update-conversions.js';
-import { uploadConversions } from '../../app/upload-conversions.js';
+import { updateConversions } from '../../app/conversions/update-conversions.js';
+import { uploadConversions } from '../../app/conversions/upload-conversions.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ingestCosts } from '../../app/ingest-costs.js';
+import { ingestCosts } from '../../app/conversions/ingest-costs.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

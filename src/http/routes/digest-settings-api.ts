@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type DigestSettings, getDigestSettings, setDigestSettings } from '../../app/digest-settings.js';
+import { type DigestSettings, getDigestSettings, setDigestSettings } from '../../app/digests/digest-settings.js';
 import { invalid } from '../../domain/errors.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';

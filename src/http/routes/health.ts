@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkHealth } from '../../app/check-health.js';
+import { checkHealth } from '../../app/admin/check-health.js';
 import type { RouteOptions } from '../server.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { recordConversion } from '../../app/record-conversion.js';
+import { recordConversion } from '../../app/conversions/record-conversion.js';
 import { AppError } from '../../domain/errors.js';
 import type { RouteOptions } from '../server.js';
 

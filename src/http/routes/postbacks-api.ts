@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getDelivery, listDeliveries, listTestFires } from '../../app/list-deliveries.js';
-import { getPostback, listPostbacks } from '../../app/list-postbacks.js';
-import type { Actor } from '../../app/postback-input.js';
-import { previewPostbackInput } from '../../app/preview-postback.js';
-import { replayDeliveries } from '../../app/replay-deliveries.js';
-import { deletePostback, savePostback } from '../../app/save-postback.js';
-import { type TestFireResult, testFirePostback } from '../../app/test-fire-postback.js';
+import { getDelivery, listDeliveries, listTestFires } from '../../app/postbacks/list-deliveries.js';
+import { getPostback, listPostbacks } from '../../app/postbacks/list-postbacks.js';
+import type { Actor } from '../../app/postbacks/postback-input.js';
+import { previewPostbackInput } from '../../app/postbacks/preview-postback.js';
+import { replayDeliveries } from '../../app/postbacks/replay-deliveries.js';
+import { deletePostback, savePostback } from '../../app/postbacks/save-postback.js';
+import { type TestFireResult, testFirePostback } from '../../app/postbacks/test-fire-postback.js';
 import { AppError } from '../../domain/errors.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';

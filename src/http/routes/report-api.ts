@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Report } from '../../app/build-report.js';
-import { requestReport } from '../../app/request-report.js';
+import type { Report } from '../../app/reports/build-report.js';
+import { requestReport } from '../../app/reports/request-report.js';
 import { reportToCsv } from '../../domain/csv.js';
 import { formatDecimal } from '../../domain/money.js';
 import type { Period } from '../../domain/period.js';

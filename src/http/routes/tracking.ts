@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { countryFromHeaders } from '../../app/geo.js';
-import { type RecordClickDeps, recordClick } from '../../app/record-click.js';
+import { countryFromHeaders } from '../../app/tracking/geo.js';
+import { type RecordClickDeps, recordClick } from '../../app/tracking/record-click.js';
 import { AppError } from '../../domain/errors.js';
 import { createTrustedProxies } from '../client-address.js';
 import type { RouteOptions } from '../server.js';

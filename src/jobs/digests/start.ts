@@ -1,5 +1,4 @@
 import type { Job, Queue } from 'bullmq';
-import type { App } from '../../app/create-app.js';
 import {
   DIGEST_LEASE_MS,
   DigestRetryError,
@@ -8,10 +7,11 @@ import {
 } from '../../app/digests/process-digest.js';
 import { sendDigestConfirmations } from '../../app/digests/send-confirmations.js';
 import { type TickResult, tickDigests } from '../../app/digests/tick-digests.js';
+import type { ChartSpec } from '../../charts/index.js';
 import { findStuckDigests, findUndispatchedDigests, markDigestsQueued } from '../../db/repositories/digests.js';
-import type { ChartSpec } from '../../mail/charts/index.js';
 import { compileDigestTemplate, type DigestTemplate } from '../../mail/digest-template.js';
 import { createMailTransport, type MailTransport } from '../../mail/transport.js';
+import type { App } from '../../main/create-app.js';
 import { createWaker, everyInterval } from '../poll.js';
 import { queuesOf } from '../queues.js';
 import { digestCounter } from './metrics.js';

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import type { BreakerLookup } from '../../app/manager-failing-endpoints.js';
+import type { BreakerLookup } from '../../app/managers/manager-failing-endpoints.js';
 
 /** What the manager jobs need of Slack: post a message, maybe in a thread. */
 export interface ManagerChannel {

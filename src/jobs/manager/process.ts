@@ -1,9 +1,9 @@
 import { DelayedError, type Job, type Queue, RateLimitError } from 'bullmq';
 import type { Deps } from '../../app/deps.js';
-import { type AlertToPost, loadAlertToPost } from '../../app/manager-alert-view.js';
-import type { DailySummary } from '../../app/manager-daily-summary.js';
-import { postDailySummaryOnce } from '../../app/manager-daily-summary.js';
-import type { BreakerLookup } from '../../app/manager-failing-endpoints.js';
+import { type AlertToPost, loadAlertToPost } from '../../app/managers/manager-alert-view.js';
+import type { DailySummary } from '../../app/managers/manager-daily-summary.js';
+import { postDailySummaryOnce } from '../../app/managers/manager-daily-summary.js';
+import type { BreakerLookup } from '../../app/managers/manager-failing-endpoints.js';
 import {
   claimAlert,
   finishAlert,

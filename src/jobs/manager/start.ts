@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
-import type { App } from '../../app/create-app.js';
-import { convertManagerEvents } from '../../app/manager-alert-events.js';
+import { convertManagerEvents } from '../../app/managers/manager-alert-events.js';
 import {
   findOverdueAlerts,
   findUndispatchedAlerts,
   markAlertsQueued,
   releaseStaleClaims,
 } from '../../db/repositories/manager-alerts.js';
+import type { App } from '../../main/create-app.js';
 import { createWaker, everyInterval } from '../poll.js';
 import { queuesOf } from '../queues.js';
 import { createBreakerLookup, type ManagerChannel } from './manager-channel.js';

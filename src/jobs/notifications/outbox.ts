@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
+import { convertPartnerEvents } from '../../app/chat/partner-event-notifications.js';
 import type { Deps } from '../../app/deps.js';
-import { convertPartnerEvents } from '../../app/partner-event-notifications.js';
 import {
   findOverdueNotifications,
   findUndispatchedNotifications,

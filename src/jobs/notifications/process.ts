@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue, RateLimitError } from 'bullmq';
-import { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../app/chat-sender.js';
+import { ChatRateLimitedError, type ChatSender, ChatUnreachableError } from '../../app/chat/chat-sender.js';
+import { chatKey, loadNotificationToSend } from '../../app/chat/notification-view.js';
 import type { Deps } from '../../app/deps.js';
-import { chatKey, loadNotificationToSend } from '../../app/notification-view.js';
 import {
   finishNotification,
   recordNotificationFailure,

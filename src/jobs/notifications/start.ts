@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { ChatSender } from '../../app/chat-sender.js';
-import type { App } from '../../app/create-app.js';
+import type { ChatSender } from '../../app/chat/chat-sender.js';
+import type { App } from '../../main/create-app.js';
 import { queuesOf } from '../queues.js';
 import { createChatThrottle } from './chat-throttle.js';
 import { type OutboxOptions, startNotificationOutbox } from './outbox.js';

@@ -1,6 +1,6 @@
-import { getBalance } from '../../../../src/app/get-balance.js';
-import { getPartner } from '../../../../src/app/get-partner.js';
-import { getPaymentMethod } from '../../../../src/app/save-payment-method.js';
+import { getPartner } from '../../../../src/app/admin/get-partner.js';
+import { getBalance } from '../../../../src/app/ledger/get-balance.js';
+import { getPaymentMethod } from '../../../../src/app/ledger/save-payment-method.js';
 import { describeMethod } from '../../../../src/domain/payment-method.js';
 import { nextPayoutDate } from '../../../../src/domain/payout-schedule.js';
 import { type Command, partnerOf } from '../../command.js';

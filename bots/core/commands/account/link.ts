@@ -1,4 +1,4 @@
-import { linkChat, unlinkChat } from '../../../../src/app/link-chat.js';
+import { linkChat, unlinkChat } from '../../../../src/app/chat/link-chat.js';
 import { type Command, partnerOf } from '../../command.js';
 import { endFlow } from '../../conversation-state.js';
 import { reply, text } from '../../reply.js';

@@ -1,4 +1,4 @@
-import { listPayments } from '../../../../src/app/list-payments.js';
+import { listPayments } from '../../../../src/app/ledger/list-payments.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { type Button, type Reply, reply, text } from '../../reply.js';

@@ -1,4 +1,4 @@
-import { getPaymentMethod, savePaymentMethod } from '../../../../src/app/save-payment-method.js';
+import { getPaymentMethod, savePaymentMethod } from '../../../../src/app/ledger/save-payment-method.js';
 import { AppError } from '../../../../src/domain/errors.js';
 import {
   describeMethod,

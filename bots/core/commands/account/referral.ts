@@ -1,5 +1,5 @@
-import { getBalance } from '../../../../src/app/get-balance.js';
-import { getReferralSummary } from '../../../../src/app/get-referral-summary.js';
+import { getBalance } from '../../../../src/app/ledger/get-balance.js';
+import { getReferralSummary } from '../../../../src/app/ledger/get-referral-summary.js';
 import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { type Block, bold, reply, text } from '../../reply.js';

@@ -1,12 +1,12 @@
+import { updatePartner } from '../../../../src/app/admin/update-partner.js';
+import { getChatNotify, setChatNotify } from '../../../../src/app/chat/set-chat-notify.js';
 import {
   type DigestSettings,
   type DigestSettingsPatch,
   getDigestSettings,
   setDigestSettings,
-} from '../../../../src/app/digest-settings.js';
+} from '../../../../src/app/digests/digest-settings.js';
 import { requestDigest } from '../../../../src/app/digests/request-digest.js';
-import { getChatNotify, setChatNotify } from '../../../../src/app/set-chat-notify.js';
-import { updatePartner } from '../../../../src/app/update-partner.js';
 import {
   type DigestCadence,
   periodLabel,

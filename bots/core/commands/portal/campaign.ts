@@ -1,5 +1,5 @@
-import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
-import type { PartnerCampaign } from '../../../../src/app/list-partner-campaigns.js';
+import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/portal/get-partner-campaign.js';
+import type { PartnerCampaign } from '../../../../src/app/portal/list-partner-campaigns.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { type Block, bold, code, italic, type Line, reply, text } from '../../reply.js';
 import { payoutSummary } from './campaigns.js';

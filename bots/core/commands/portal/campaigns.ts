@@ -1,4 +1,4 @@
-import { listPartnerCampaigns, type PartnerCampaign } from '../../../../src/app/list-partner-campaigns.js';
+import { listPartnerCampaigns, type PartnerCampaign } from '../../../../src/app/portal/list-partner-campaigns.js';
 import { formatMoney, parseMoney } from '../../../../src/domain/money.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { bold, type Line, type Reply, reply, text } from '../../reply.js';

@@ -1,4 +1,4 @@
-import { listPartnerConversions } from '../../../../src/app/list-partner-conversions.js';
+import { listPartnerConversions } from '../../../../src/app/portal/list-partner-conversions.js';
 import type { Period } from '../../../../src/domain/period.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp, money, periodLabel } from '../../format.js';

@@ -1,4 +1,4 @@
-import { getDashboard } from '../../../../src/app/get-dashboard.js';
+import { getDashboard } from '../../../../src/app/reports/get-dashboard.js';
 import { type Command, partnerOf } from '../../command.js';
 import { change, count, epc, money, percent, periodLabel } from '../../format.js';
 import { parsePeriodArgs } from '../../period-args.js';

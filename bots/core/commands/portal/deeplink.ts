@@ -1,4 +1,4 @@
-import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/get-partner-campaign.js';
+import { getPartnerCampaign, partnerTrackingLink } from '../../../../src/app/portal/get-partner-campaign.js';
 import { checkDeeplink, MAX_DEEPLINK_LENGTH } from '../../../../src/domain/deeplink.js';
 import { type Command, partnerOf } from '../../command.js';
 import { bold, code, reply, text } from '../../reply.js';

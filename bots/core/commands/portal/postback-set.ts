@@ -1,8 +1,8 @@
-import { checkPostbackShape } from '../../../../src/app/check-postback.js';
-import { listPostbacks } from '../../../../src/app/list-postbacks.js';
-import { previewPostbackInput } from '../../../../src/app/preview-postback.js';
-import { savePostback } from '../../../../src/app/save-postback.js';
-import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
+import { checkPostbackShape } from '../../../../src/app/postbacks/check-postback.js';
+import { listPostbacks } from '../../../../src/app/postbacks/list-postbacks.js';
+import { previewPostbackInput } from '../../../../src/app/postbacks/preview-postback.js';
+import { savePostback } from '../../../../src/app/postbacks/save-postback.js';
+import { testFirePostback } from '../../../../src/app/postbacks/test-fire-postback.js';
 import { AppError } from '../../../../src/domain/errors.js';
 import { checkPostbackTemplate, POSTBACK_MACROS } from '../../../../src/domain/postback-template.js';
 import { type CommandContext, partnerOf } from '../../command.js';

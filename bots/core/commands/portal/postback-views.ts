@@ -1,7 +1,12 @@
-import { type AttemptView, getDelivery, listDeliveries, listTestFires } from '../../../../src/app/list-deliveries.js';
-import { listPostbacks, type PostbackListItem } from '../../../../src/app/list-postbacks.js';
-import type { TestFireResult } from '../../../../src/app/test-fire-postback.js';
-import { testFirePostback } from '../../../../src/app/test-fire-postback.js';
+import {
+  type AttemptView,
+  getDelivery,
+  listDeliveries,
+  listTestFires,
+} from '../../../../src/app/postbacks/list-deliveries.js';
+import { listPostbacks, type PostbackListItem } from '../../../../src/app/postbacks/list-postbacks.js';
+import type { TestFireResult } from '../../../../src/app/postbacks/test-fire-postback.js';
+import { testFirePostback } from '../../../../src/app/postbacks/test-fire-postback.js';
 import { type CommandContext, partnerOf } from '../../command.js';
 import { clip, localStamp } from '../../format.js';
 import { type Block, bold, code, italic, type Line, type Reply, reply, text } from '../../reply.js';

@@ -1,9 +1,9 @@
-import { buildReport, type Report } from '../../../../src/app/build-report.js';
+import { buildReport, type Report } from '../../../../src/app/reports/build-report.js';
+import type { ChartSpec } from '../../../../src/charts/index.js';
 import { reportToCsv } from '../../../../src/domain/csv.js';
 import { localDayKey, localHourKey, type Period } from '../../../../src/domain/period.js';
 import { isTimeGroup, type ReportGroup } from '../../../../src/domain/report-dimensions.js';
 import type { ReportRow } from '../../../../src/domain/report-math.js';
-import type { ChartSpec } from '../../../../src/mail/charts/index.js';
 import { type Command, type CommandContext, partnerOf } from '../../command.js';
 import { clip, count, epc, money, percent, periodLabel } from '../../format.js';
 import { parsePeriodArgs } from '../../period-args.js';

@@ -1,4 +1,4 @@
-import { traceClick } from '../../../../src/app/trace-click.js';
+import { traceClick } from '../../../../src/app/reports/trace-click.js';
 import { type Command, partnerOf } from '../../command.js';
 import { localStamp, money } from '../../format.js';
 import { bold, code, italic, type Line, reply, text } from '../../reply.js';

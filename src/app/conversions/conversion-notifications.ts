@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import { insertNotifications, type NewNotification, partnersWithChats } from '../../db/repositories/notifications.js';
+import type { ConversionEvent, OutboxOptions } from './conversion-events.js';
+
+/** Conversions listed one by one in a message; the rest of a batch is counted ("and 12 more"). */
+export const CONVERSIONS_PER_MESSAGE = 10;
+
+/**
+ * Whether a partner has a chat with notify on, remembered briefly: most partners have none, and this runs
+ * inside every conversion transaction (on SQLite's single connection each extra statement is felt). A
+ * partner who just turned notify on may miss the messages of these few seconds.
+ */
+const CACHE_MS = 5_000;
+
+/** One per database, made by the composition root beside the connection it describes. */
+export interface ChatOptInCache {
+  entries: Map<number, { on: boolean; until: number }>;
+  /** Epoch ms (the app's clock). */
+  now: () => number;
+}
+
+export const createChatOptInCache = (now: () => number): ChatOptInCache => ({ entries: new Map(), now });
+
+async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: ChatOptInCache): Promise<Set<number>> {
+  // Without a cache (use cases called with hand-built deps) every partner is asked for.
+  const cache = optIns?.entries ?? new Map<number, { on: boolean; until: number }>();
+  const now = optIns?.now() ?? 0;
+  const on = new Set<number>();
+  const unknown: number[] = [];
+  for (const id of partnerIds) {
+    const c = cache.get(id);
+    if (c && c.until > now) {
+      if (c.on) on.add(id);
+    } else unknown.push(id);
+  }
+  if (unknown.length > 0) {
+    const found = await partnersWithChats(trx, unknown, true);
+    if (cache.size > 100_000) cache.clear();
+    for (const id of unknown) {
+      cache.set(id, { on: found.has(id), until: now + CACHE_MS });
+      if (found.has(id)) on.add(id);
+    }
+  }
+  return on;
+}
+
+/**
+ * The chat side of the conversion outbox (called from onConversionEvents, inside the transaction that
+ * records the change): new conversions and status changes of partners who opted in. One row per partner
+ * per batch, so an upload of hundreds becomes one message instead of a flood Telegram would throttle.
+ * The figures of the moment (status, payout) go in the payload: a later change has its own message.
+ */
+export async function queueConversionNotifications(
+  trx: Knex.Transaction,
+  events: ConversionEvent[],
+  outbox: Pick<OutboxOptions, 'signals' | 'chatOptIns'> = {},
+): Promise<void> {
+  const relevant = events.filter((e) => e.kind === 'created' || e.before?.status !== e.after.status);
+  if (relevant.length === 0) return;
+  const on = await optedIn(trx, [...new Set(relevant.map((e) => e.partnerId))], outbox.chatOptIns);
+  if (on.size === 0) return;
+  const byPartner = new Map<number, ConversionEvent[]>();
+  for (const e of relevant) {
+    if (!on.has(e.partnerId)) continue;
+    const list = byPartner.get(e.partnerId) ?? [];
+    list.push(e);
+    byPartner.set(e.partnerId, list);
+  }
+  const rows: NewNotification[] = [];
+  for (const [partnerId, list] of byPartner) {
+    rows.push({
+      partnerId,
+      kind: 'conversion',
+      payload: {
+        total: list.length,
+        items: list.slice(0, CONVERSIONS_PER_MESSAGE).map((e) => ({
+          conversion_id: e.conversionId,
+          event: e.kind === 'created' ? 'created' : 'status',
+          status: e.after.status,
+          from_status: e.before?.status ?? null,
+          payout: e.after.payout,
+          currency: e.currency,
+        })),
+      },
+      at: (list[0] as ConversionEvent).at, // a partner is listed only with at least one event
+    });
+  }
+  await insertNotifications(trx, rows);
+  outbox.signals?.notifications.afterCommit(trx);
+}
