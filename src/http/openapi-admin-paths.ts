@@ -63,6 +63,29 @@ export const adminPaths: Record<string, PathItem> = {
       responses: { '200': ok('The changed partner.', 'Partner'), '404': errRef('NotFound'), '409': errRef('Conflict') },
     }),
   },
+  '/api/v1/partners/{id}/digest': {
+    get: admin('partners', {
+      operationId: 'getPartnerDigest',
+      summary: "Get a partner's digest settings",
+      parameters: [pathId('id', 'partner')],
+      responses: { '200': ok('The digest settings.', 'DigestSettings'), '404': errRef('NotFound') },
+    }),
+    patch: admin('partners', {
+      operationId: 'updatePartnerDigest',
+      summary: "Change a partner's digest settings",
+      description: 'A new address receives a confirmation link and gets digests only once it is confirmed.',
+      parameters: [pathId('id', 'partner')],
+      requestBody: {
+        required: true,
+        content: json(ref('DigestSettingsPatch'), { cadence: 'weekly', weekday: 1, hour: 9 }),
+      },
+      responses: {
+        '200': ok('The changed settings.', 'DigestSettings'),
+        '400': errRef('BadRequest'),
+        '404': errRef('NotFound'),
+      },
+    }),
+  },
   '/api/v1/campaigns': {
     get: admin('campaigns', {
       operationId: 'listCampaigns',

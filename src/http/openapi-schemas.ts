@@ -189,6 +189,37 @@ export const schemas: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   PartnerPage: page('Partner'),
+  DigestSettings: {
+    type: 'object',
+    description: "The partner's e-mail digest: when it goes out (their local hour and weekday) and where.",
+    properties: {
+      cadence: { type: 'string', enum: ['daily', 'weekly', 'monthly', 'off'] },
+      hour: { type: 'integer', minimum: 0, maximum: 23, example: 9 },
+      weekday: { type: 'integer', minimum: 1, maximum: 7, description: '1 = Monday (weekly digests).', example: 1 },
+      email: { type: 'string', format: 'email', example: 'ops@acme.example' },
+      pending_email: {
+        type: ['string', 'null'],
+        description: 'A new address waiting for its confirmation link; digests go to it once confirmed.',
+      },
+      undeliverable: {
+        type: ['object', 'null'],
+        description: 'Set when the mail server refused the address for good (5xx): no digests until it changes.',
+        properties: { at: isoTime, reason: { type: 'string' } },
+      },
+      is_default: { type: 'boolean', description: 'True while the partner has never changed the defaults.' },
+    },
+  },
+  DigestSettingsPatch: {
+    type: 'object',
+    description: 'Any subset; a new email gets a confirmation mail first.',
+    properties: {
+      cadence: { type: 'string', enum: ['daily', 'weekly', 'monthly', 'off'] },
+      hour: { type: 'integer', minimum: 0, maximum: 23 },
+      weekday: { type: 'integer', minimum: 1, maximum: 7 },
+      email: { type: 'string', format: 'email' },
+    },
+    additionalProperties: false,
+  },
   Payout: payout,
   Landing: landing,
   Creative: creative,
