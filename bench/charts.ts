@@ -5,6 +5,8 @@
  * series, 960 x 540, after a warm-up; the baseline, measured in the same run, is resvg rasterising a
  * near-empty SVG with the same fonts (the fixed cost no chart can avoid). Target: p95 < 30 ms, so a
  * report with its chart fits the bot's 150 ms budget. `--out DIR` also writes the sample PNGs there to look at.
+ * Then a sustained run through the worker pool (`--sustained 1000` charts, 16 in flight, as the digest job
+ * runs them): charts/s and the process's peak RSS, which must stay flat (the pool once grew ~5 MB a chart).
  * The machine has 2 cores shared with other work: figures are noisy, the ratio to the baseline less so.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ function arg(name: string, fallback: string): string {
 }
 const RUNS = Number(arg('runs', '200'));
 const OUT = arg('out', '');
+const SUSTAINED = Number(arg('sustained', '1000'));
 
 const GEOS = 'US DE GB FR ES IT NL PL BR MX CA AU JP KR IN ID TR SE NO DK FI PT CZ AT CH BE IE RO HU GR'.split(' ');
 const DAYS = Array.from({ length: 30 }, (_, i) => `Oct ${i + 2}`);
@@ -82,6 +85,34 @@ async function main(): Promise<void> {
       writeFileSync(path.join(OUT, `${name}.png`), png);
     }
   }
+  if (SUSTAINED > 0) await sustained(SAMPLES['line-30-days'] as ChartSpec);
+  await charts.close();
+}
+
+/** Many charts through the pool at once, as a digest run does: throughput and memory over the whole run. */
+async function sustained(spec: ChartSpec): Promise<void> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < SUSTAINED) {
+        const i = next++;
+        // A different picture each time, as every partner's is.
+        await renderChart({ ...spec, series: spec.series.map((s) => ({ ...s, values: s.values.map((v) => v + i) })) });
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  const mb = (b: number) => (b / 1048576).toFixed(0);
+  console.log(
+    `sustained (pool, 16 in flight): ${SUSTAINED} charts in ${(ms / 1000).toFixed(1)} s = ` +
+      `${((SUSTAINED * 1000) / ms).toFixed(0)} charts/s; peak RSS ${mb(peak)} MB, at end ${mb(process.memoryUsage().rss)} MB`,
+  );
 }
 
 // Only when run as a script: the samples are also imported to look at the pictures.
