@@ -44,11 +44,14 @@ export function chartSpecOf(d: DigestData): ChartSpec {
   };
 }
 
+// Built once: a DateTimeFormat costs ~0.15 ms to construct, seven per digest (bench:digest --profile).
+const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
+
 /** "2026-11-23" -> "Mon 23". */
 function shortDay(label: string): string {
   const t = Date.parse(`${label}T12:00:00Z`);
   if (Number.isNaN(t)) return label;
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', timeZone: 'UTC' }).format(t);
+  return SHORT_DAY.format(t);
 }
 
 /** Turns a digest's figures into the message: view, chart (worker pool), HTML (filled), text, headers. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DigestData } from '../app/digests/gather-digest-data.js';
 import { type DigestCadence, periodLabel, previousName, weekdayName } from '../domain/digest-schedule.js';
 import { currencyExponent, formatMoney } from '../domain/money.js';
@@ -242,15 +243,23 @@ export function buildDigestView(d: DigestData, links: DigestViewLinks): DigestVi
   };
 }
 
+// One formatter per zone: constructing a DateTimeFormat costs far more than formatting with it.
+const stampFormats = new LRUCache<string, Intl.DateTimeFormat>({ max: 500 });
+
 function stamp(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(ms);
+  let f = stampFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    stampFormats.set(tz, f);
+  }
+  return f.format(ms);
 }
 
 /** Says what the chart shows for someone who cannot see it: the trend, the peak, the totals. */
