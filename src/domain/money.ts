@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { invalid } from './errors.js';
 import { ownEntry } from './own-entry.js';
 
@@ -92,7 +93,8 @@ export function formatMoney(minor: number, currency = 'USD'): string {
 }
 
 // Building an Intl.NumberFormat costs far more than using one; a report formats hundreds of amounts.
-const moneyFormatters = new Map<string, Intl.NumberFormat>();
+// Currencies are a short list; the bound only guards against a flood of invented codes.
+const moneyFormatters = new LRUCache<string, Intl.NumberFormat>({ max: 500 });
 function moneyFormatter(currency: string, exp: number): Intl.NumberFormat {
   let f = moneyFormatters.get(currency);
   if (!f) {
@@ -102,8 +104,6 @@ function moneyFormatter(currency: string, exp: number): Intl.NumberFormat {
       minimumFractionDigits: exp,
       maximumFractionDigits: exp,
     });
-    // Currencies are a short list; the bound only guards against a flood of invented codes.
-    if (moneyFormatters.size > 500) moneyFormatters.clear();
     moneyFormatters.set(currency, f);
   }
   return f;

@@ -1,5 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /** INCR with the window's expiry set by the first hit (a fixed window, as @fastify/rate-limit's own store). */
 const INCR = `
@@ -17,7 +18,7 @@ return {tonumber(current), ttl}`;
 
 type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 
-/** Bounds the in-process fallback: past this many live keys it starts over (a flood must not grow memory). */
+/** Bounds the in-process fallback: past this many keys the least recently counted go (a flood must not grow memory). */
 const MAX_LOCAL_KEYS = 20_000;
 
 /**
@@ -26,12 +27,11 @@ const MAX_LOCAL_KEYS = 20_000;
  * process instead of switching off; nothing fails because of the limiter.
  */
 export function redisFallbackStore(redis: Redis | null, prefix: string): FastifyRateLimitStoreCtor {
-  const local = new Map<string, { current: number; resetAt: number }>();
+  const local = new LRUCache<string, { current: number; resetAt: number }>({ max: MAX_LOCAL_KEYS });
   const incrLocal = (key: string, timeWindow: number) => {
     const now = Date.now();
     let e = local.get(key);
     if (!e || e.resetAt <= now) {
-      if (local.size >= MAX_LOCAL_KEYS) local.clear();
       e = { current: 0, resetAt: now + timeWindow };
       local.set(key, e);
     }

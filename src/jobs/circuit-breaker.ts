@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../infra/logger.js';
 
 /**
@@ -128,7 +129,8 @@ export function createCircuitBreaker(
 ): CircuitBreaker {
   const o = { ...DEFAULT_BREAKER, ...opts };
   const log = deps.logger.child({ component: 'circuit-breaker' });
-  const cache = new Map<string, { open: boolean; until: number; fetched: number }>();
+  // Freshness is judged against the injected clock (fetched); the LRU only bounds memory per endpoint.
+  const cache = new LRUCache<string, { open: boolean; until: number; fetched: number }>({ max: 10_000 });
   const pending = new Map<string, Pending>();
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
@@ -139,7 +141,6 @@ export function createCircuitBreaker(
     if (hit && now - hit.fetched < o.stateCacheMs) return hit;
     const [s, until] = await redis.hmget(keys(endpoint)[1], 'state', 'until');
     const fresh = { open: s === 'open', until: Number(until ?? 0), fetched: now };
-    if (cache.size > 10_000) cache.clear();
     cache.set(endpoint, fresh);
     return fresh;
   }

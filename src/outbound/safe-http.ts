@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Agent } from 'undici';
 import { addressBlockReason, parseHostLiteral } from '../domain/address-policy.js';
 import { type AttemptErrorClass, classifyNetworkError, describeNetworkError } from './classify-error.js';
@@ -66,7 +67,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxResponseBytes = opts.maxResponseBytes ?? 64 * 1024;
   const userAgent = opts.userAgent ?? 'partnerdesk-postback/1';
-  const connectedTo = new Map<string, string>();
+  const connectedTo = new LRUCache<string, string>({ max: MAX_REMEMBERED_ORIGINS });
   // The per-request deadline decides; the connector's own DNS and connect timeouts sit just past it and only
   // free resources, so a hung look-up is reported as the 'timeout' it is to the partner.
   const policy = {
@@ -77,12 +78,11 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
   const watchers = new SignalWatchers();
   // Per client, like its Agent: a pure function of the host name and the policy, and relays send to a few
   // hosts over and over.
-  const hostVerdicts = new Map<string, Refusal | null>();
+  const hostVerdicts: HostVerdicts = new LRUCache({ max: MAX_REMEMBERED_ORIGINS });
   const agent = new Agent({
     connect: createGuardedConnector({
       ...policy,
       onConnected: (origin, address) => {
-        if (connectedTo.size >= MAX_REMEMBERED_ORIGINS) connectedTo.clear();
         connectedTo.set(origin, address);
       },
     }),
@@ -179,7 +179,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
 function checkUrl(
   raw: string,
   allowPrivateNetworks: boolean,
-  verdicts: Map<string, Refusal | null>,
+  verdicts: HostVerdicts,
 ): { url: URL } | Refusal {
   let url: URL;
   try {
@@ -200,14 +200,13 @@ function checkUrl(
 /** Why a URL is not sent, before any socket opens. */
 type Refusal = { errorClass: AttemptErrorClass; errorMessage: string };
 
-function hostRefusal(
-  hostname: string,
-  allowPrivateNetworks: boolean,
-  hostVerdicts: Map<string, Refusal | null>,
-): Refusal | null {
+/** Boxed: an LRU holds no null, and "nothing against this host" (null) is the answer most worth keeping. */
+type HostVerdicts = LRUCache<string, { verdict: Refusal | null }>;
+
+function hostRefusal(hostname: string, allowPrivateNetworks: boolean, hostVerdicts: HostVerdicts): Refusal | null {
   const key = `${allowPrivateNetworks ? 1 : 0}${hostname}`;
   const known = hostVerdicts.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) return known.verdict;
   let verdict: Refusal | null = null;
   const lit = parseHostLiteral(hostname);
   if (lit.kind === 'invalid') verdict = { errorClass: 'invalid_url', errorMessage: lit.message };
@@ -220,7 +219,6 @@ function hostRefusal(
       };
     }
   }
-  if (hostVerdicts.size >= MAX_REMEMBERED_ORIGINS) hostVerdicts.clear();
-  hostVerdicts.set(key, verdict);
+  hostVerdicts.set(key, { verdict });
   return verdict;
 }

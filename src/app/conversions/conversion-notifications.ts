@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import { insertNotifications, type NewNotification, partnersWithChats } from '../../db/repositories/notifications.js';
 import type { ConversionEvent, OutboxOptions } from './conversion-events.js';
 
@@ -14,16 +15,19 @@ const CACHE_MS = 5_000;
 
 /** One per database, made by the composition root beside the connection it describes. */
 export interface ChatOptInCache {
-  entries: Map<number, { on: boolean; until: number }>;
+  entries: LRUCache<number, { on: boolean; until: number }>;
   /** Epoch ms (the app's clock). */
   now: () => number;
 }
 
-export const createChatOptInCache = (now: () => number): ChatOptInCache => ({ entries: new Map(), now });
+export const createChatOptInCache = (now: () => number): ChatOptInCache => ({
+  entries: new LRUCache({ max: 100_000 }),
+  now,
+});
 
 async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: ChatOptInCache): Promise<Set<number>> {
   // Without a cache (use cases called with hand-built deps) every partner is asked for.
-  const cache = optIns?.entries ?? new Map<number, { on: boolean; until: number }>();
+  const cache = optIns?.entries ?? new LRUCache<number, { on: boolean; until: number }>({ max: 100_000 });
   const now = optIns?.now() ?? 0;
   const on = new Set<number>();
   const unknown: number[] = [];
@@ -35,7 +39,6 @@ async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: Cha
   }
   if (unknown.length > 0) {
     const found = await partnersWithChats(trx, unknown, true);
-    if (cache.size > 100_000) cache.clear();
     for (const id of unknown) {
       cache.set(id, { on: found.has(id), until: now + CACHE_MS });
       if (found.has(id)) on.add(id);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DeliveryForSend } from '../../db/repositories/deliveries.js';
 import { formatDecimal } from '../../domain/money.js';
 import { expandJsonBody, expandPostback, type PostbackValues } from '../../domain/postback-template.js';
@@ -72,16 +73,16 @@ export function buildPostbackRequest(p: PostbackShape, values: PostbackValues): 
  */
 export function endpointOf(url: string): string | null {
   const key = authorityPrefix(url);
-  let endpoint = endpoints.get(key);
-  if (endpoint === undefined) {
-    endpoint = parseEndpoint(key);
-    if (endpoints.size >= 10_000) endpoints.clear();
-    endpoints.set(key, endpoint);
+  let known = endpoints.get(key);
+  if (known === undefined) {
+    known = { endpoint: parseEndpoint(key) };
+    endpoints.set(key, known);
   }
-  return endpoint;
+  return known.endpoint;
 }
 
-const endpoints = new Map<string, string | null>();
+// Boxed: an LRU holds no null, and "not a URL" (null) is an answer worth remembering too.
+const endpoints = new LRUCache<string, { endpoint: string | null }>({ max: 10_000 });
 
 /** The URL up to where its path, query or fragment starts (a backslash counts as a slash, as URL parsers do). */
 function authorityPrefix(url: string): string {
