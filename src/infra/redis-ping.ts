@@ -1,12 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
+import { withTimeout } from './with-timeout.js';
 
 /**
  * One PING over a throwaway connection that never retries nor queues (for `doctor`): the outcome is the

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import type { RedisOptions } from 'ioredis';
 import { type Config, ConfigError, loadConfig } from '../../config/index.js';
-import { createDb } from '../../db/knex.js';
+import { probeDatabase } from '../../db/probe-database.js';
 import { pingRedis as ping } from '../../infra/redis-ping.js';
 import { createMailTransport } from '../../mail/transport.js';
 import { describeDatabase, describeUrlHost, shortPath } from '../banner.js';
@@ -20,14 +20,6 @@ interface Check {
 
 const ok = (name: string, detail: string): Check => ({ name, ok: true, detail });
 const problem = (name: string, detail: string, fix: string): Check => ({ name, ok: false, detail, fix });
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 function which(cmd: string, envPath: string): string | null {
   for (const dir of [...envPath.split(path.delimiter), '/usr/sbin', '/usr/local/sbin']) {
@@ -51,14 +43,12 @@ async function checkDatabase(config: Config): Promise<Check> {
       'run `npx partnerdesk migrate` (or `npm start`, which also seeds demo data)',
     );
   }
-  const db = createDb(config.database);
   try {
-    await withTimeout(db.raw('select 1'), 5000, 'the database');
-    const [done, pending] = (await withTimeout(db.migrate.list(), 5000, 'the database')) as [unknown[], unknown[]];
-    if (pending.length > 0) {
-      return problem('database', `${where}: ${pending.length} migration(s) pending`, 'run `npx partnerdesk migrate`');
+    const { applied, pending } = await probeDatabase(config.database);
+    if (pending > 0) {
+      return problem('database', `${where}: ${pending} migration(s) pending`, 'run `npx partnerdesk migrate`');
     }
-    return ok('database', `${where}, ${done.length} migration(s), schema current`);
+    return ok('database', `${where}, ${applied} migration(s), schema current`);
   } catch (err) {
     return problem(
       'database',
@@ -67,8 +57,6 @@ async function checkDatabase(config: Config): Promise<Check> {
         ? 'check that PostgreSQL runs and DATABASE_URL (host, port, user, password, database) is right'
         : `check that ${shortPath(config.dataDir)} is writable`,
     );
-  } finally {
-    await db.destroy();
   }
 }
 
