@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { type Config, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { createNullMetrics } from '../infra/null-metrics.js';
 import { createOneShotCacheBus } from '../infra/one-shot-cache-bus.js';
 import type { App } from '../main/create-app.js';
 import { createRoot } from '../main/root.js';
@@ -44,6 +45,12 @@ export async function openCliApp(): Promise<App> {
   // No Redis for the verb itself; a change that running processes cache is announced through Redis, which
   // this bus connects to only when something is published (infra/one-shot-cache-bus.ts).
   const cacheBus = createOneShotCacheBus(config, logger);
-  const root = await createRoot(config, { logger, redis: 'none', readPool: false, cacheBus });
+  const root = await createRoot(config, {
+    logger,
+    redis: 'none',
+    readPool: false,
+    cacheBus,
+    metrics: createNullMetrics(),
+  });
   return root.app;
 }

@@ -17,7 +17,7 @@ import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
 import type { SlackBinding } from '../http/routes/slack-events.js';
 import { type CacheBus, createCacheBus } from '../infra/cache-bus.js';
 import { createLogger, type Logger } from '../infra/logger.js';
-import { createMetrics, type Metrics } from '../infra/metrics.js';
+import type { Metrics } from '../infra/metrics.js';
 import { securePrivateData } from '../infra/private-files.js';
 import type { QueueFactory, RedisTarget } from '../infra/redis.js';
 import type { SafeHttpClient } from '../outbound/safe-http.js';
@@ -70,6 +70,8 @@ export interface CreateAppOptions {
   readPool?: boolean;
   /** How this process announces and hears cache changes (default: pub/sub on `redis`; local only without it). */
   cacheBus?: CacheBus;
+  /** Default: a prom-client registry served at /metrics. One-shot CLI verbs pass infra/null-metrics. */
+  metrics?: Metrics;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
@@ -109,7 +111,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const charts = opts.charts ?? lazyChartRenderer(logger);
 
   const closers: (() => Promise<unknown>)[] = [];
-  const metrics = createMetrics();
+  // Loaded only when no metrics are given: one-shot CLI verbs pass null metrics and skip prom-client.
+  const metrics = opts.metrics ?? (await import('../infra/metrics.js')).createMetrics();
   const conversionWriter = createConversionWriter(deps, {
     onBatch: (n) => metrics.batchSize.observe({ writer: 'conversions' }, n),
   });

@@ -23,7 +23,7 @@ export interface Root {
   close(): Promise<void>;
 }
 
-export interface RootOptions extends Pick<CreateAppOptions, 'readPool' | 'charts' | 'now' | 'cacheBus'> {
+export interface RootOptions extends Pick<CreateAppOptions, 'readPool' | 'charts' | 'now' | 'cacheBus' | 'metrics'> {
   logger?: Logger;
   /** 'auto' (default): REDIS_URL, else a local server under DATA_DIR. 'none': no Redis (one-shot verbs). */
   redis?: 'auto' | 'none';
@@ -46,6 +46,7 @@ export async function createRoot(config: Config, opts: RootOptions = {}): Promis
       ...(opts.charts && { charts: opts.charts }),
       ...(opts.now && { now: opts.now }),
       ...(opts.cacheBus && { cacheBus: opts.cacheBus }),
+      ...(opts.metrics && { metrics: opts.metrics }),
     });
   } catch (err) {
     await localRedis?.stop().catch(() => {});
