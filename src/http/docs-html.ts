@@ -1,9 +1,28 @@
-import type { JsonSchema, OpenApiDocument, Operation, ResponseObject } from './openapi-types.js';
+import type { OpenAPIV3_1 } from 'openapi-types';
 
 /**
- * Renders the OpenAPI document as one self-contained HTML page: no CDN, no script, so /docs works offline
- * and behind strict CSPs. Good enough to read; tools take /docs/openapi.json.
+ * Renders the generated OpenAPI document as one self-contained HTML page: no CDN, no script, so /docs works
+ * offline and behind strict CSPs. Good enough to read; tools take /docs/openapi.json.
  */
+
+type Doc = OpenAPIV3_1.Document;
+/** The slice of a JSON schema the page shows; the generated schemas are plain JSON Schema 2020-12. */
+interface Schema {
+  type?: string | string[];
+  description?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  default?: unknown;
+  examples?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  $ref?: string;
+}
+type Media = { schema?: Schema; example?: unknown; examples?: Record<string, { value?: unknown }> };
 
 const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -14,85 +33,107 @@ function refName(r: string): string {
   return r.split('/').pop() ?? r;
 }
 
-function typeOf(s: JsonSchema): string {
+function typeOf(s: Schema | undefined): string {
+  if (!s) return 'any';
   if (s.$ref) return `<a href="#schema-${esc(refName(s.$ref))}">${esc(refName(s.$ref))}</a>`;
-  if (s.type === 'array' && s.items) return `${typeOf(s.items)}[]`;
-  const t = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? 'any');
-  const enumPart = s.enum ? ` (${s.enum.map((v) => esc(v)).join(' | ')})` : '';
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts) return alts.map(typeOf).join(' | ');
+  if (s.type === 'array') return `${typeOf(s.items)}[]`;
+  const t = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? (s.const !== undefined ? 'const' : 'any'));
+  const values = s.enum ?? (s.const !== undefined ? [s.const] : undefined);
+  const enumPart = values ? ` (${values.map((v) => esc(v)).join(' | ')})` : '';
   return `${esc(t)}${s.format ? ` <small>${esc(s.format)}</small>` : ''}${enumPart}`;
 }
 
-function propertyTable(s: JsonSchema): string {
-  if (!s.properties) return `<p><code>${typeOf(s)}</code>${s.description ? ` — ${esc(s.description)}` : ''}</p>`;
-  const required = new Set(s.required ?? []);
-  const rows = Object.entries(s.properties).map(([name, p]) => {
+/** The object a body is made of: itself, or the item of an array (uploads take a list of objects). */
+function objectOf(s: Schema): Schema | undefined {
+  if (s.properties) return s;
+  if (s.type === 'array' && s.items?.properties) return s.items;
+  for (const alt of s.anyOf ?? s.oneOf ?? []) {
+    const o = objectOf(alt);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+function propertyTable(s: Schema): string {
+  const o = objectOf(s);
+  const intro = s.description ? `<p>${esc(s.description)}</p>` : '';
+  if (!o?.properties) return `${intro}<p><code>${typeOf(s)}</code></p>`;
+  const required = new Set(o.required ?? []);
+  const rows = Object.entries(o.properties).map(([name, p]) => {
     const extra = [p.description ?? '', p.default !== undefined ? `Default ${JSON.stringify(p.default)}.` : '']
       .filter(Boolean)
       .join(' ');
     return `<tr><td><code>${esc(name)}</code>${required.has(name) ? ' <b>*</b>' : ''}</td><td>${typeOf(p)}</td><td>${esc(extra)}</td></tr>`;
   });
-  return `${s.description ? `<p>${esc(s.description)}</p>` : ''}<table><tr><th>field</th><th>type</th><th>notes</th></tr>${rows.join('')}</table>`;
+  const shape = o === s ? '' : `<p><code>${typeOf(s)}</code>; each item:</p>`;
+  return `${intro}${shape}<table><tr><th>field</th><th>type</th><th>notes</th></tr>${rows.join('')}</table>`;
 }
 
-function example(v: unknown): string {
-  return v === undefined ? '' : `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
-}
-
-function response(doc: OpenApiDocument, status: string, r: ResponseObject | { $ref: string }): string {
-  const resolved = '$ref' in r ? doc.components.responses[refName(r.$ref)] : r;
-  if (!resolved) return '';
-  const media = Object.entries(resolved.content ?? {});
-  const body = media
-    .map(([type, m]) => `<div><small>${esc(type)}</small> <code>${typeOf(m.schema)}</code>${example(m.example)}</div>`)
+function examplesOf(m: Media): string {
+  const values = [
+    ...(m.example === undefined ? [] : [m.example]),
+    ...Object.values(m.examples ?? {}).map((e) => e.value),
+    ...(m.schema?.examples ?? []),
+  ];
+  return values
+    .slice(0, 1)
+    .map((v) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`)
     .join('');
-  return `<li><b>${esc(status)}</b> ${esc(resolved.description)}${body}</li>`;
 }
 
-function operation(doc: OpenApiDocument, method: string, path: string, op: Operation): string {
-  const auth = op.security ? '<span class="auth">Bearer API key</span>' : '<span class="open">no key</span>';
-  const params = op.parameters?.length
-    ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>type</th><th>notes</th></tr>${op.parameters
+function response(status: string, r: OpenAPIV3_1.ResponseObject): string {
+  const body = Object.entries((r.content ?? {}) as Record<string, Media>)
+    .map(([type, m]) => `<div><small>${esc(type)}</small> <code>${typeOf(m.schema)}</code></div>`)
+    .join('');
+  return `<li><b>${esc(status)}</b> ${esc(r.description)}${body}</li>`;
+}
+
+function operation(method: string, path: string, op: OpenAPIV3_1.OperationObject): string {
+  const auth = op.security?.length ? '<span class="auth">Bearer API key</span>' : '<span class="open">no key</span>';
+  const parameters = (op.parameters ?? []) as OpenAPIV3_1.ParameterObject[];
+  const params = parameters.length
+    ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>type</th><th>notes</th></tr>${parameters
         .map(
           (p) =>
-            `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <b>*</b>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(p.schema)}</td><td>${esc(p.description ?? '')}</td></tr>`,
+            `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <b>*</b>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(p.schema as Schema)}</td><td>${esc(p.description ?? (p.schema as Schema | undefined)?.description ?? '')}</td></tr>`,
         )
         .join('')}</table>`
     : '';
-  const body = op.requestBody
-    ? `<h4>Body</h4>${Object.entries(op.requestBody.content)
+  const requestBody = op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined;
+  const body = requestBody
+    ? `<h4>Body</h4>${Object.entries(requestBody.content as Record<string, Media>)
         .map(
-          ([type, m]) =>
-            `<p><small>${esc(type)}</small></p>${propertyTable(resolve(doc, m.schema))}${example(m.example)}`,
+          ([type, m]) => `<p><small>${esc(type)}</small></p>${m.schema ? propertyTable(m.schema) : ''}${examplesOf(m)}`,
         )
         .join('')}`
     : '';
-  const responses = Object.entries(op.responses)
-    .map(([s, r]) => response(doc, s, r))
+  const responses = Object.entries((op.responses ?? {}) as Record<string, OpenAPIV3_1.ResponseObject>)
+    .map(([s, r]) => response(s, r))
     .join('');
-  return `<section class="op" id="${esc(op.operationId)}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code> ${auth}</h3><p><b>${esc(op.summary)}</b>${op.description ? ` — ${esc(op.description)}` : ''}</p>${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
+  const id = `${method}-${path.replace(/[^\w]+/g, '-')}`;
+  return `<section class="op" id="${esc(id)}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code> ${auth}</h3><p><b>${esc(op.summary ?? '')}</b>${op.description ? ` — ${esc(op.description)}` : ''}</p>${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
 }
 
-function resolve(doc: OpenApiDocument, s: JsonSchema): JsonSchema {
-  return s.$ref ? (doc.components.schemas[refName(s.$ref)] ?? s) : s;
-}
-
-export function renderDocsHtml(doc: OpenApiDocument): string {
-  const byTag = doc.tags.map((tag) => {
+export function renderDocsHtml(doc: Doc): string {
+  const tags = doc.tags ?? [];
+  const byTag = tags.map((tag) => {
     const ops: string[] = [];
-    for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
       for (const m of METHODS) {
-        const op = item[m];
-        if (op?.tags.includes(tag.name)) ops.push(operation(doc, m, path, op));
+        const op = item?.[m];
+        if (op?.tags?.includes(tag.name)) ops.push(operation(m, path, op));
       }
     }
-    return `<h2 id="tag-${esc(tag.name)}">${esc(tag.name)}</h2><p>${esc(tag.description)}</p>${ops.join('')}`;
+    return `<h2 id="tag-${esc(tag.name)}">${esc(tag.name)}</h2><p>${esc(tag.description ?? '')}</p>${ops.join('')}`;
   });
-  const schemaList = Object.entries(doc.components.schemas)
+  const schemaList = Object.entries((doc.components?.schemas ?? {}) as Record<string, Schema>)
     .map(
       ([name, s]) => `<section class="op" id="schema-${esc(name)}"><h3>${esc(name)}</h3>${propertyTable(s)}</section>`,
     )
     .join('');
-  const nav = doc.tags.map((t) => `<a href="#tag-${esc(t.name)}">${esc(t.name)}</a>`).join(' · ');
+  const nav = tags.map((t) => `<a href="#tag-${esc(t.name)}">${esc(t.name)}</a>`).join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(doc.info.title)}</title>
@@ -108,8 +149,8 @@ table{border-collapse:collapse;width:100%;margin:.4em 0}td,th{border-bottom:1px 
 .auth{background:#fdecc8}.open{background:#e3f4e8}h4{margin:.6em 0 .2em}
 </style></head><body>
 <h1>${esc(doc.info.title)} <small>${esc(doc.info.version)}</small></h1>
-<p>${esc(doc.info.description)}</p>
-<p>Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a> (OpenAPI ${esc(doc.openapi)}). Server: <code>${esc(doc.servers[0]?.url ?? '')}</code></p>
+<p>${esc(doc.info.description ?? '')}</p>
+<p>Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a> (OpenAPI ${esc(doc.openapi)}). Server: <code>${esc(doc.servers?.[0]?.url ?? '')}</code></p>
 <p>Authentication: <code>Authorization: Bearer &lt;key&gt;</code>; create a key with <code>npx partnerdesk apikey create &lt;name&gt;</code>.</p>
 <nav>${nav} · <a href="#schemas">schemas</a></nav>
 ${byTag.join('\n')}

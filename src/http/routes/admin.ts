@@ -8,6 +8,7 @@ import { listCampaigns } from '../../app/admin/list-campaigns.js';
 import { listPartners } from '../../app/admin/list-partners.js';
 import { updateCampaign } from '../../app/admin/update-campaign.js';
 import { updatePartner } from '../../app/admin/update-partner.js';
+import { adminSchemas as S } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -20,21 +21,34 @@ export async function adminRoutes(server: FastifyInstance, { app }: RouteOptions
     await requireAdmin(app, req);
   });
 
-  server.get('/partners', async (req) => listPartners(app, req.query));
-  server.post('/partners', async (req, reply) => reply.status(201).send(await createPartner(app, req.body ?? {})));
-  server.get<{ Params: IdParams }>('/partners/:id', async (req) => getPartner(app, req.params.id));
-  server.patch<{ Params: IdParams }>('/partners/:id', async (req) => updatePartner(app, req.params.id, req.body ?? {}));
+  server.get('/partners', { schema: S.listPartners }, async (req) => listPartners(app, req.query));
+  server.post('/partners', { schema: S.createPartner }, async (req, reply) =>
+    reply.status(201).send(await createPartner(app, req.body ?? {})),
+  );
+  server.get<{ Params: IdParams }>('/partners/:id', { schema: S.getPartner }, async (req) =>
+    getPartner(app, req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/partners/:id', { schema: S.updatePartner }, async (req) =>
+    updatePartner(app, req.params.id, req.body ?? {}),
+  );
 
-  server.get('/campaigns', async (req) => listCampaigns(app, req.query));
-  server.post('/campaigns', async (req, reply) => reply.status(201).send(await createCampaign(app, req.body ?? {})));
-  server.get<{ Params: IdParams }>('/campaigns/:id', async (req) => getCampaign(app, req.params.id));
-  server.patch<{ Params: IdParams }>('/campaigns/:id', async (req) =>
+  server.get('/campaigns', { schema: S.listCampaigns }, async (req) => listCampaigns(app, req.query));
+  server.post('/campaigns', { schema: S.createCampaign }, async (req, reply) =>
+    reply.status(201).send(await createCampaign(app, req.body ?? {})),
+  );
+  server.get<{ Params: IdParams }>('/campaigns/:id', { schema: S.getCampaign }, async (req) =>
+    getCampaign(app, req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/campaigns/:id', { schema: S.updateCampaign }, async (req) =>
     updateCampaign(app, req.params.id, req.body ?? {}),
   );
-  server.get<{ Params: IdParams }>('/campaigns/:id/partners', async (req) => ({
+  server.get<{ Params: IdParams }>('/campaigns/:id/partners', { schema: S.listAccess }, async (req) => ({
     items: await listCampaignAccess(app, req.params.id),
   }));
-  server.put<{ Params: IdParams & { partnerId: string } }>('/campaigns/:id/partners/:partnerId', async (req) =>
-    grantCampaignAccess(app, { campaignId: req.params.id, partnerId: req.params.partnerId }, req.body ?? {}),
+  server.put<{ Params: IdParams & { partnerId: string } }>(
+    '/campaigns/:id/partners/:partnerId',
+    { schema: S.grantAccess },
+    async (req) =>
+      grantCampaignAccess(app, { campaignId: req.params.id, partnerId: req.params.partnerId }, req.body ?? {}),
   );
 }

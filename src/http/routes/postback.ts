@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordConversion } from '../../app/conversions/record-conversion.js';
 import { AppError } from '../../domain/errors.js';
+import { openSchemas } from '../api-docs/route-schemas-more.js';
 import type { RouteOptions } from '../server.js';
 
 /**
@@ -22,6 +23,6 @@ export async function postbackRoutes(server: FastifyInstance, { app }: RouteOpti
       throw err;
     }
   };
-  server.get('/postback', handle);
-  server.post('/postback', handle);
+  server.get('/postback', { schema: openSchemas.postback('GET') }, handle);
+  server.post('/postback', { schema: openSchemas.postback('POST') }, handle);
 }

@@ -7,6 +7,7 @@ import { replayDeliveries } from '../../app/postbacks/replay-deliveries.js';
 import { deletePostback, savePostback } from '../../app/postbacks/save-postback.js';
 import { type TestFireResult, testFirePostback } from '../../app/postbacks/test-fire-postback.js';
 import { AppError } from '../../domain/errors.js';
+import { postbackSchemas as S } from '../api-docs/route-schemas-more.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -31,16 +32,16 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
   };
 
-  server.get('/postbacks', async (req) => listPostbacks(app, await actor(req), req.query as Body));
-  server.post('/postbacks', async (req, reply) =>
+  server.get('/postbacks', { schema: S.list }, async (req) => listPostbacks(app, await actor(req), req.query as Body));
+  server.post('/postbacks', { schema: S.create }, async (req, reply) =>
     reply.status(201).send(await savePostback(app, await actor(req), req.body ?? {})),
   );
-  server.post('/postbacks/preview', async (req) => {
+  server.post('/postbacks/preview', { schema: S.preview }, async (req) => {
     await actor(req);
     return previewPostbackInput(req.body ?? {});
   });
   // Test an unsaved URL: the guided set-up fires before it saves.
-  server.post('/postbacks/test', async (req) => {
+  server.post('/postbacks/test', { schema: S.testUnsaved }, async (req) => {
     const b = body(req);
     const r = await testFirePostback(app, await actor(req), {
       url: typeof b['url'] === 'string' ? b['url'] : undefined,
@@ -51,14 +52,16 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     });
     return testFireView(r);
   });
-  server.get<{ Params: IdParams }>('/postbacks/:id', async (req) => getPostback(app, await actor(req), req.params.id));
-  server.patch<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+  server.get<{ Params: IdParams }>('/postbacks/:id', { schema: S.get }, async (req) =>
+    getPostback(app, await actor(req), req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/postbacks/:id', { schema: S.update }, async (req) =>
     savePostback(app, await actor(req), req.body ?? {}, req.params.id),
   );
-  server.delete<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+  server.delete<{ Params: IdParams }>('/postbacks/:id', { schema: S.remove }, async (req) =>
     deletePostback(app, await actor(req), req.params.id),
   );
-  server.post<{ Params: IdParams }>('/postbacks/:id/test', async (req) =>
+  server.post<{ Params: IdParams }>('/postbacks/:id/test', { schema: S.testSaved }, async (req) =>
     testFireView(
       await testFirePostback(app, await actor(req), {
         postbackId: req.params.id,
@@ -67,11 +70,19 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     ),
   );
 
-  server.get('/deliveries', async (req) => listDeliveries(app, await actor(req), req.query as Body));
+  server.get('/deliveries', { schema: S.deliveries }, async (req) =>
+    listDeliveries(app, await actor(req), req.query as Body),
+  );
   // Test fires belong to no delivery; listed here, each marked kind "test".
-  server.get('/deliveries/tests', async (req) => listTestFires(app, await actor(req), req.query as Body));
-  server.get<{ Params: IdParams }>('/deliveries/:id', async (req) => getDelivery(app, await actor(req), req.params.id));
-  server.post('/deliveries/replay', async (req) => replayDeliveries(app, await actor(req), req.body ?? {}));
+  server.get('/deliveries/tests', { schema: S.testFires }, async (req) =>
+    listTestFires(app, await actor(req), req.query as Body),
+  );
+  server.get<{ Params: IdParams }>('/deliveries/:id', { schema: S.delivery }, async (req) =>
+    getDelivery(app, await actor(req), req.params.id),
+  );
+  server.post('/deliveries/replay', { schema: S.replay }, async (req) =>
+    replayDeliveries(app, await actor(req), req.body ?? {}),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../main/create-app.js';
+import { openSchemas } from '../api-docs/route-schemas-more.js';
 import { errorBody } from '../errors.js';
 import { verifySlackSignature } from '../slack-signature.js';
 
@@ -85,7 +86,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     done(null, body),
   );
 
-  server.post('/slack/events', async (req, reply) => {
+  server.post('/slack/events', { schema: openSchemas.slackEvents }, async (req, reply) => {
     const secret = app.config.slack?.signingSecret;
     if (!secret) {
       return reply
@@ -136,7 +137,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     return reply.status(res.status).send(res.body);
   });
 
-  server.get('/slack/install', async (req, reply) => {
+  server.get('/slack/install', { schema: openSchemas.slackInstall }, async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply
@@ -145,7 +146,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     }
     return oauth.install(req, reply);
   });
-  server.get('/slack/oauth_redirect', async (req, reply) => {
+  server.get('/slack/oauth_redirect', { schema: openSchemas.slackRedirect }, async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { openSchemas } from '../api-docs/route-schemas-more.js';
 import { errorBody } from '../errors.js';
 import type { RouteOptions } from '../server.js';
 import { createWebhookGuard } from '../webhook-guard.js';
@@ -45,7 +46,7 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
     }
     return undefined;
   };
-  server.post('/telegram/webhook', { onRequest: checkSecret }, async (req, reply) => {
+  server.post('/telegram/webhook', { onRequest: checkSecret, schema: openSchemas.telegram }, async (req, reply) => {
     // The bot starts after the HTTP server is built, so the route finds it at request time in the slot the
     // composition root gave both of them (app.telegramWebhook).
     const handler = app.telegramWebhook.current();

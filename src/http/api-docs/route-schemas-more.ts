@@ -1,0 +1,127 @@
+import type { FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { CreatePostbackSchema, UpdatePostbackSchema } from '../../app/postbacks/postback-input.js';
+import { PreviewSchema } from '../../app/postbacks/preview-postback.js';
+import { ReplaySchema } from '../../app/postbacks/replay-deliveries.js';
+import * as R from './response-schemas.js';
+import * as W from './wire-schemas.js';
+
+/** Route schemas of the postback relay and of the routes without an API key (see route-schemas.ts). */
+
+const bearer = [{ bearerAuth: [] }];
+const err = (description: string) => W.ErrorBody.meta({ description });
+const ok = <T extends z.ZodType>(schema: T, description = 'OK') => schema.meta({ description });
+const keyErrors = {
+  400: err('Bad input; the error names the field and the fix. Nothing was written.'),
+  401: err('Missing, unknown or revoked API key.'),
+  403: err('The key may not do this.'),
+};
+const notFound = err("Unknown id, or another partner's (a partner key sees only its own).");
+const op = (summary: string, s: FastifySchema): FastifySchema => ({
+  tags: ['postbacks'],
+  summary,
+  security: bearer,
+  ...s,
+  response: { ...keyErrors, ...(s.response as object) },
+});
+const postbackId = z.object({ id: W.IdParams.shape.id.meta({ description: "The postback's id." }) });
+const pbExample = { url: 'https://tracker.example.com/pb?click={ref_id}&sum={payout}&status={status}' };
+
+export const postbackSchemas = {
+  list: op('List postbacks', { querystring: W.PostbackQuery, response: { 200: ok(R.PostbackList) } }),
+  create: op('Create a postback', {
+    description: 'A partner key creates for its own partner; an admin key names partner_id.',
+    body: CreatePostbackSchema.meta({ examples: [{ partner_id: 7, ...pbExample }] }),
+    response: { 201: ok(R.Postback, 'Created') },
+  }),
+  preview: op('Preview a postback URL', {
+    description: 'The URL (and body) as it would be sent for a sample conversion; syntax only, nothing is sent.',
+    body: PreviewSchema.meta({ examples: [pbExample] }),
+    response: { 200: ok(R.PostbackPreview) },
+  }),
+  testUnsaved: op('Test-fire an unsaved postback URL', {
+    body: W.TestFireBody,
+    response: { 200: ok(W.TestFireResult) },
+  }),
+  get: op('Get a postback', { params: postbackId, response: { 200: ok(R.PostbackListItem), 404: notFound } }),
+  update: op('Change a postback', {
+    params: postbackId,
+    body: UpdatePostbackSchema.meta({ examples: [{ enabled: false }] }),
+    response: { 200: ok(R.Postback), 404: notFound },
+  }),
+  remove: op('Delete a postback', { params: postbackId, response: { 200: ok(R.Deleted), 404: notFound } }),
+  testSaved: op('Test-fire a saved postback', {
+    params: postbackId,
+    body: W.TestFireBody.pick({ conversion_id: true }).optional(),
+    response: { 200: ok(W.TestFireResult), 404: notFound },
+  }),
+  deliveries: op('List deliveries', { querystring: W.DeliveryQuery, response: { 200: ok(R.DeliveryPage) } }),
+  testFires: op('List test fires', {
+    description: 'Test fires belong to no delivery; each is listed with kind "test".',
+    querystring: W.DeliveryQuery,
+    response: { 200: ok(R.DeliveryPage) },
+  }),
+  delivery: op('Get a delivery with its attempts', {
+    params: z.object({ id: W.IdParams.shape.id }),
+    response: { 200: ok(R.Delivery), 404: notFound },
+  }),
+  replay: op('Replay deliveries', {
+    description: 'Queues the chosen deliveries again; the relay sends them as new attempts.',
+    body: ReplaySchema.meta({ examples: [{ postback_id: 4, state: 'dead' }] }),
+    response: { 200: ok(R.Replayed) },
+  }),
+};
+
+const open = (tag: string, summary: string, s: FastifySchema = {}): FastifySchema => ({ tags: [tag], summary, ...s });
+
+export const openSchemas = {
+  track: open('tracking', 'Tracking link: record a click and redirect', {
+    description:
+      'Answers 302 to the landing URL with the click id filled in. Query: pid (partner id), sub1..sub5, ' +
+      'ref_id, landing_id, deeplink. HEAD runs the same checks and redirect but stores no click.',
+    params: z.object({ campaignId: z.string().meta({ description: "The campaign's id.", examples: ['3'] }) }),
+    querystring: z.looseObject({ pid: z.string().optional().meta({ description: "The partner's id." }) }),
+    response: { 400: err('Unknown campaign or partner, or bad input.'), 503: err('Overloaded; retry later.') },
+  }),
+  postback: (method: 'GET' | 'POST'): FastifySchema =>
+    open('tracking', 'Record a conversion (advertiser S2S)', {
+      description:
+        method === 'GET'
+          ? "RedTrack's names in the query. No API key: the unguessable clickid authorises the postback."
+          : 'Fields in the query or in a form or JSON body; body fields win over query parameters of the same name.',
+      querystring: W.ConversionFields.partial(),
+      ...(method === 'POST' && {
+        body: W.ConversionFields.meta({ examples: [{ clickid: 'k3Jd9aQx2', sum: '49.90', type: 'deposit' }] }),
+      }),
+      response: { 200: ok(W.ConversionResult), 400: err('Bad input or unknown clickid; nothing was written.') },
+    }),
+  health: open('operations', 'Health', {
+    description: '200 when the database and Redis answer, 503 otherwise.',
+    response: {
+      200: ok(z.object({ status: z.enum(['ok', 'error']), db: z.string(), redis: z.string() })),
+    },
+  }),
+  metrics: open('operations', 'Prometheus metrics', { description: 'Prometheus text exposition format.' }),
+  docsHtml: open('operations', 'This API reference as HTML (no script; works offline)'),
+  docsJson: open('operations', 'This document as OpenAPI 3.1 JSON'),
+  unsubscribe: (method: 'GET' | 'POST') =>
+    open('digests', method === 'GET' ? 'Unsubscribe page of a digest e-mail' : 'Unsubscribe from digests', {
+      description:
+        method === 'GET'
+          ? 'An HTML page with a button; a GET changes nothing (mail scanners follow links).'
+          : 'One-click unsubscribe (RFC 8058) and the page button.',
+      params: W.TokenParams,
+    }),
+  confirm: (method: 'GET' | 'POST') =>
+    open('digests', method === 'GET' ? 'Confirm-address page' : 'Confirm a new digest address', {
+      params: W.TokenParams,
+    }),
+  slackEvents: open('chat', 'Slack Events API and interactivity endpoint', {
+    description: 'Signed by Slack (X-Slack-Signature); 404 while Slack is not configured.',
+  }),
+  slackInstall: open('chat', 'Slack app install (multi-workspace OAuth)'),
+  slackRedirect: open('chat', 'Slack OAuth redirect'),
+  telegram: open('chat', 'Telegram bot webhook', {
+    description: 'Authorised by the X-Telegram-Bot-Api-Secret-Token header.',
+  }),
+};

@@ -1,0 +1,141 @@
+import type { FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { PaginationSchema } from '../../app/admin/admin-input.js';
+import {
+  AccessSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  UpdateCampaignSchema,
+} from '../../app/admin/campaign-input.js';
+import { CreatePartnerSchema, ListPartnersSchema, UpdatePartnerSchema } from '../../app/admin/partner-input.js';
+import { CostInput } from '../../app/conversions/ingest-costs.js';
+import * as R from './response-schemas.js';
+import * as W from './wire-schemas.js';
+
+/**
+ * The `schema` of every route: tags, summary, security and the zod schemas of its input and answers, from
+ * which @fastify/swagger generates /docs/openapi.json. Request schemas are the ones the use cases parse with
+ * (or, where a use case parses by hand, wire-schemas.ts); nothing here validates: see api-docs/register.ts.
+ */
+
+const bearer = [{ bearerAuth: [] }];
+const err = (description: string) => W.ErrorBody.meta({ description });
+const E = {
+  400: err('Bad input; the error names the field and the fix. Nothing was written.'),
+  401: err('Missing, unknown or revoked API key.'),
+  403: err('The key may not do this (a partner key on an admin route).'),
+  404: err('Unknown id or route.'),
+  409: err('Conflicts with existing data.'),
+  503: err('Overloaded or a dependency is down; retry later (Retry-After).'),
+};
+const ok = <T extends z.ZodType>(schema: T, description = 'OK') => schema.meta({ description });
+
+type Op = Omit<FastifySchema, 'tags' | 'summary'> & { tags?: string[]; summary?: string; description?: string };
+/** A route answering JSON behind an API key: the usual error answers added. */
+const keyed = (tag: string, summary: string, s: Op): FastifySchema => ({
+  tags: [tag],
+  summary,
+  security: bearer,
+  ...s,
+  response: { 400: E[400], 401: E[401], 403: E[403], ...(s.response as object) },
+});
+const withId = (what: string) => z.object({ id: W.IdParams.shape.id.meta({ description: `The ${what}'s id.` }) });
+
+// Admin: partners and campaigns.
+export const adminSchemas = {
+  listPartners: keyed('partners', 'List partners', {
+    querystring: PaginationSchema.extend(ListPartnersSchema.shape),
+    response: { 200: ok(R.PartnerPage) },
+  }),
+  createPartner: keyed('partners', 'Create a partner', {
+    body: CreatePartnerSchema.meta({ examples: [{ name: 'Acme Media', email: 'ops@acme.example', currency: 'EUR' }] }),
+    response: { 201: ok(R.Partner, 'Created'), 409: E[409] },
+  }),
+  getPartner: keyed('partners', 'Get a partner', {
+    params: withId('partner'),
+    response: { 200: ok(R.Partner), 404: E[404] },
+  }),
+  updatePartner: keyed('partners', 'Change a partner', {
+    params: withId('partner'),
+    body: UpdatePartnerSchema.meta({ examples: [{ status: 'suspended' }] }),
+    response: { 200: ok(R.Partner), 404: E[404], 409: E[409] },
+  }),
+  getDigest: keyed('partners', "Get a partner's digest settings", {
+    params: withId('partner'),
+    response: { 200: ok(W.DigestSettingsView), 404: E[404] },
+  }),
+  patchDigest: keyed('partners', "Change a partner's digest settings", {
+    description: 'A new e-mail address is confirmed by mail before digests go to it, as from the chat.',
+    params: withId('partner'),
+    body: W.DigestSettingsPatch,
+    response: { 200: ok(W.DigestSettingsView), 404: E[404] },
+  }),
+  listCampaigns: keyed('campaigns', 'List campaigns', {
+    querystring: PaginationSchema.extend(ListCampaignsSchema.shape),
+    response: { 200: ok(R.CampaignPage) },
+  }),
+  createCampaign: keyed('campaigns', 'Create a campaign', {
+    body: CreateCampaignSchema.meta({
+      examples: [
+        {
+          name: 'Casino Royale DE',
+          type: 'cpa',
+          landing_url: 'https://offer.example.com/lp?click={clickid}&s1={sub1}',
+          payouts: [{ type: 'deposit', amount: '25.00' }],
+        },
+      ],
+    }),
+    response: { 201: ok(R.Campaign, 'Created') },
+  }),
+  getCampaign: keyed('campaigns', 'Get a campaign', {
+    params: withId('campaign'),
+    response: { 200: ok(R.Campaign), 404: E[404] },
+  }),
+  updateCampaign: keyed('campaigns', 'Change a campaign', {
+    params: withId('campaign'),
+    body: UpdateCampaignSchema.meta({ examples: [{ status: 'paused' }] }),
+    response: { 200: ok(R.Campaign), 404: E[404] },
+  }),
+  listAccess: keyed('campaigns', "List partners' access to a campaign", {
+    params: withId('campaign'),
+    response: { 200: ok(R.AccessList), 404: E[404] },
+  }),
+  grantAccess: keyed('campaigns', "Set a partner's access to a campaign", {
+    params: withId('campaign').extend({ partnerId: W.IdParams.shape.id.meta({ description: "The partner's id." }) }),
+    body: AccessSchema.meta({ examples: [{ status: 'approved' }] }),
+    response: { 200: ok(R.Access), 404: E[404] },
+  }),
+};
+
+// Conversions, costs, reports.
+export const conversionSchemas = {
+  upload: keyed('conversions', 'Upload conversions', {
+    description: 'One result per item, in request order; a malformed request is 400 and writes nothing.',
+    body: W.ConversionUpload,
+    response: { 200: ok(W.UploadResult) },
+  }),
+  update: keyed('conversions', 'Change status, payout or revenue of conversions', {
+    body: W.ConversionUpdate,
+    response: { 200: ok(W.UpdateResult) },
+  }),
+  costs: keyed('reports', 'Upload a cost', {
+    description: 'RedTrack-style: the cost is spread over the clicks of the slice (campaign, time, optional sub).',
+    body: CostInput.meta({
+      examples: [
+        {
+          campaign_id: 3,
+          time_from: '2026-11-01 00:00:00',
+          time_to: '2026-11-02 00:00:00',
+          cost: '120.00',
+          currency: 'USD',
+        },
+      ],
+    }),
+    response: { 200: ok(R.CostResult) },
+  }),
+};
+export const reportRoute = keyed('reports', 'Report', {
+  description: 'Admin keys see every partner; a partner key only its own rows and no revenue, cost or profit.',
+  querystring: W.ReportQuery,
+  response: { 200: ok(R.Report, 'The report (JSON, or CSV with format=csv)') },
+});

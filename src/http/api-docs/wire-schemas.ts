@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+/**
+ * Zod schemas of the wire formats whose use cases parse by hand (the S2S postback, conversion uploads and
+ * updates, test fires, digest settings, list filters). They describe the requests for the generated OpenAPI
+ * document; the use cases keep their own parsing, whose error messages are part of the contract.
+ */
+
+const decimal = (description: string, example: string) =>
+  z
+    .string()
+    .regex(/^\d{1,15}([.,]\d{1,6})?$/)
+    .meta({ description, examples: [example] });
+const isoTime = z.string().meta({ format: 'date-time', examples: ['2026-11-24T10:00:00.000Z'] });
+const numericId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .meta({ description: `The numeric id of the ${what}.`, examples: ['12'] });
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable snake_case code.', examples: ['validation_failed'] }),
+      message: z.string().meta({
+        description: 'What is wrong and how to fix it.',
+        examples: ['timezone: must be an IANA time zone like Europe/Berlin or UTC'],
+      }),
+      field: z.string().optional().meta({ description: 'The input at fault, as a dotted path.' }),
+      issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ description: 'Every error: {"error":{"code","message","field"}}; a refused request wrote nothing.' });
+
+export const IdParams = z.object({ id: numericId('resource') });
+export const TokenParams = z.object({ token: z.string().meta({ description: 'The token from the e-mail link.' }) });
+
+export const ConversionFields = z.object({
+  clickid: z
+    .string()
+    .max(64)
+    .meta({ description: 'The {clickid} the tracking link delivered.', examples: ['k3Jd9aQx2'] }),
+  sum: decimal('Revenue of the conversion.', '49.90').optional(),
+  payout: decimal('Alias of sum.', '49.90').optional(),
+  type: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'A conversion type of the campaign.', examples: ['deposit'] }),
+  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  txid: z.string().max(128).optional().meta({ description: 'Advertiser transaction id; repeats are duplicates.' }),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .meta({ description: "The campaign's currency, if sent." }),
+});
+export const ConversionResult = z.object({
+  status: z.literal('ok'),
+  conversion_id: z.number().int(),
+  duplicate: z.boolean().meta({ description: 'True when this clickid/type/txid was already recorded.' }),
+});
+
+const uploadExample = [{ clickid: 'k3Jd9aQx2', sum: '49.90', type: 'deposit', status: 'approved', txid: 'T-1' }];
+export const ConversionUpload = z
+  .union([z.array(ConversionFields).max(10_000), z.object({ conversions: z.array(ConversionFields).max(10_000) })])
+  .meta({ description: 'A JSON array of conversions, or {"conversions": [...]}.', examples: [uploadExample] });
+
+const ConversionChange = z.object({
+  conversion_id: z.number().int().positive().optional(),
+  txid: z.string().max(128).optional(),
+  clickid: z.string().max(64).optional(),
+  type: z.string().max(64).optional(),
+  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  payout: decimal('New partner payout.', '30.00').optional(),
+  revenue: decimal('New revenue.', '60.00').optional(),
+});
+export const ConversionUpdate = z
+  .union([z.array(ConversionChange), z.object({ conversions: z.array(ConversionChange) })])
+  .meta({
+    description: 'Name each conversion by conversion_id, txid, or clickid and type; send status, payout or revenue.',
+    examples: [[{ conversion_id: 1, status: 'approved' }]],
+  });
+
+const itemResult = (statuses: [string, ...string[]]) =>
+  z.object({
+    index: z.number().int(),
+    status: z.enum(statuses),
+    conversion_id: z.number().int().optional(),
+    error: ErrorBody.shape.error.optional(),
+  });
+export const UploadResult = z.object({
+  created: z.number().int(),
+  duplicates: z.number().int(),
+  errors: z.number().int(),
+  results: z.array(itemResult(['created', 'duplicate', 'error'])),
+});
+export const UpdateResult = z.object({
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  errors: z.number().int(),
+  results: z.array(itemResult(['updated', 'unchanged', 'error'])),
+});
+
+export const TestFireBody = z
+  .object({
+    url: z.string().optional().meta({ description: 'The postback URL template (unsaved test only).' }),
+    method: z.enum(['GET', 'POST']).optional(),
+    body_format: z.enum(['none', 'form', 'json']).optional(),
+    body_template: z.string().max(8192).optional(),
+    conversion_id: z.number().int().positive().optional().meta({ description: 'Fire for this conversion.' }),
+  })
+  .meta({ examples: [{ url: 'https://tracker.example.com/pb?click={ref_id}&sum={payout}' }] });
+export const TestFireResult = z.object({
+  url: z.string(),
+  method: z.string(),
+  body: z.string().nullable(),
+  ok: z.boolean(),
+  status: z.number().int().nullable(),
+  duration_ms: z.number().int(),
+  response_snippet: z.string().nullable(),
+  error_class: z.string().nullable(),
+  error_message: z.string().nullable(),
+});
+
+export const DeliveryQuery = z.object({
+  partner_id: numericId('partner').optional(),
+  postback_id: numericId('postback').optional(),
+  state: z.enum(['pending', 'delivered', 'dead']).optional(),
+  limit: z.string().optional().meta({ description: '1..500, default 50.' }),
+  before_id: z.string().optional().meta({ description: 'Page backwards: next_before_id of the previous page.' }),
+});
+export const PostbackQuery = z.object({
+  partner_id: numericId('partner').optional(),
+  campaign_id: numericId('campaign').optional(),
+});
+
+export const DigestSettingsPatch = z
+  .object({
+    cadence: z.enum(['daily', 'weekly', 'monthly', 'off']).optional(),
+    hour: z.number().int().min(0).max(23).optional(),
+    weekday: z.number().int().min(1).max(7).optional().meta({ description: '1 = Monday (weekly digests).' }),
+    email: z.email().optional().meta({ description: 'A new address is confirmed by mail first.' }),
+  })
+  .meta({ examples: [{ cadence: 'weekly', hour: 9, weekday: 1 }] });
+export const DigestSettingsView = z.object({
+  cadence: z.enum(['daily', 'weekly', 'monthly', 'off']),
+  hour: z.number().int(),
+  weekday: z.number().int(),
+  email: z.string().nullable(),
+  pending_email: z.string().nullable(),
+  undeliverable: z.object({ at: isoTime, reason: z.string() }).nullable(),
+  is_default: z.boolean(),
+});
+
+const reportId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be the numeric id of a ${what}, like 12`)
+    .transform(Number)
+    .optional();
+
+/** GET /api/v1/report's query; the route parses with it (parseInput), so its messages are the API's. */
+export const ReportQuery = z.object({
+  group: z.string().max(40).optional().meta({ description: 'day, week, month, campaign, partner, country, ...' }),
+  date_from: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ examples: ['2026-11-01'] }),
+  date_to: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ examples: ['2026-11-30'] }),
+  period: z.string().max(64).optional().meta({ description: 'today, yesterday, last_7_days, this_month, ...' }),
+  partner_id: reportId('partner'),
+  campaign_id: reportId('campaign'),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be a 2-letter country code like DE')
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ examples: ['Europe/Berlin'] }),
+  currency: z.string().max(8).optional(),
+  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
+});
