@@ -1,16 +1,15 @@
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
  * Generates the OpenAPI 3.1 document from the routes' zod schemas (@fastify/swagger collects every route as
- * it is added, so this runs before the routes are registered). The schemas describe; they do not validate
- * or serialise: the use cases parse their input themselves, so their 400s keep naming the field and the fix
- * in the contract's error shape, and answers stay exactly what the handlers return.
+ * it is added, so this runs before the routes are registered) and serves it with Swagger UI at /docs, its
+ * scripts and styles served by the app from node_modules: no CDN, so the page works offline. Routes join the
+ * document through `documented()` (documented.ts).
  */
 export async function registerApiDocs(server: FastifyInstance, publicUrl: string): Promise<void> {
-  server.setValidatorCompiler(() => (value) => ({ value }));
-  server.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await server.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -47,5 +46,13 @@ export async function registerApiDocs(server: FastifyInstance, publicUrl: string
     },
     // Input schemas with transforms (ids as strings -> numbers) are described by what the client sends.
     transform: createJsonSchemaTransform({ skipList: [], zodToJsonConfig: { unrepresentable: 'any' } }),
+  });
+  const api = new URL(publicUrl).origin;
+  await server.register(swaggerUi, {
+    routePrefix: '/docs',
+    theme: { title: 'partnerdesk API' },
+    uiConfig: { docExpansion: 'list', defaultModelsExpandDepth: 0 },
+    // The page loads only what this app serves; "try it out" may call the API at PUBLIC_URL.
+    staticCSP: `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ${api}; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`,
   });
 }

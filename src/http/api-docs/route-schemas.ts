@@ -1,13 +1,9 @@
 import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
-import { PaginationSchema } from '../../app/admin/admin-input.js';
-import {
-  AccessSchema,
-  CreateCampaignSchema,
-  ListCampaignsSchema,
-  UpdateCampaignSchema,
-} from '../../app/admin/campaign-input.js';
-import { CreatePartnerSchema, ListPartnersSchema, UpdatePartnerSchema } from '../../app/admin/partner-input.js';
+import { AccessSchema, CreateCampaignSchema, UpdateCampaignSchema } from '../../app/admin/campaign-input.js';
+import { ListCampaignsQuery } from '../../app/admin/list-campaigns.js';
+import { ListPartnersQuery } from '../../app/admin/list-partners.js';
+import { CreatePartnerSchema, UpdatePartnerSchema } from '../../app/admin/partner-input.js';
 import { CostInput } from '../../app/conversions/ingest-costs.js';
 import * as R from './response-schemas.js';
 import * as W from './wire-schemas.js';
@@ -26,6 +22,7 @@ const E = {
   403: err('The key may not do this (a partner key on an admin route).'),
   404: err('Unknown id or route.'),
   409: err('Conflicts with existing data.'),
+  429: err('Too many requests from this address or key; retry after Retry-After seconds.'),
   503: err('Overloaded or a dependency is down; retry later (Retry-After).'),
 };
 const ok = <T extends z.ZodType>(schema: T, description = 'OK') => schema.meta({ description });
@@ -37,14 +34,14 @@ const keyed = (tag: string, summary: string, s: Op): FastifySchema => ({
   summary,
   security: bearer,
   ...s,
-  response: { 400: E[400], 401: E[401], 403: E[403], ...(s.response as object) },
+  response: { 400: E[400], 401: E[401], 403: E[403], 429: E[429], ...(s.response as object) },
 });
 const withId = (what: string) => z.object({ id: W.IdParams.shape.id.meta({ description: `The ${what}'s id.` }) });
 
 // Admin: partners and campaigns.
 export const adminSchemas = {
   listPartners: keyed('partners', 'List partners', {
-    querystring: PaginationSchema.extend(ListPartnersSchema.shape),
+    querystring: ListPartnersQuery,
     response: { 200: ok(R.PartnerPage) },
   }),
   createPartner: keyed('partners', 'Create a partner', {
@@ -71,7 +68,7 @@ export const adminSchemas = {
     response: { 200: ok(W.DigestSettingsView), 404: E[404] },
   }),
   listCampaigns: keyed('campaigns', 'List campaigns', {
-    querystring: PaginationSchema.extend(ListCampaignsSchema.shape),
+    querystring: ListCampaignsQuery,
     response: { 200: ok(R.CampaignPage) },
   }),
   createCampaign: keyed('campaigns', 'Create a campaign', {

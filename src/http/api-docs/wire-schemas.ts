@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_UPDATE_ITEMS } from '../../app/conversions/update-conversions.js';
+import { MAX_UPLOAD_ITEMS } from '../../app/conversions/upload-conversions.js';
 
 /**
  * Zod schemas of the wire formats whose use cases parse by hand (the S2S postback, conversion uploads and
@@ -8,9 +10,18 @@ import { z } from 'zod';
 
 const decimal = (description: string, example: string) =>
   z
-    .string()
-    .regex(/^\d{1,15}([.,]\d{1,6})?$/)
-    .meta({ description, examples: [example] });
+    .union([z.string().max(24), z.number().nonnegative()])
+    .meta({ description: `${description} A decimal like "49.90" ("49,90" is accepted).`, examples: [example] });
+/** What parseConversionStatus accepts: our three statuses, or a tracker's spelling of one, in any case. */
+const conversionStatus = z
+  .string()
+  .max(32)
+  .meta({
+    description:
+      "approved, pending or declined (a postback without one is approved). Trackers' spellings are accepted in any " +
+      'case: confirmed, paid, hold, on_hold, rejected, cancelled, refunded, chargeback, fraud, ...',
+    examples: ['approved'],
+  });
 const isoTime = z.string().meta({ format: 'date-time', examples: ['2026-11-24T10:00:00.000Z'] });
 const numericId = (what: string) =>
   z
@@ -47,13 +58,13 @@ export const ConversionFields = z.object({
     .max(64)
     .optional()
     .meta({ description: 'A conversion type of the campaign.', examples: ['deposit'] }),
-  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  status: conversionStatus.optional(),
   txid: z.string().max(128).optional().meta({ description: 'Advertiser transaction id; repeats are duplicates.' }),
   currency: z
     .string()
-    .regex(/^[A-Z]{3}$/)
+    .max(8)
     .optional()
-    .meta({ description: "The campaign's currency, if sent." }),
+    .meta({ description: "The campaign's currency, if sent.", examples: ['EUR'] }),
 });
 export const ConversionResult = z.object({
   status: z.literal('ok'),
@@ -62,25 +73,25 @@ export const ConversionResult = z.object({
 });
 
 const uploadExample = [{ clickid: 'k3Jd9aQx2', sum: '49.90', type: 'deposit', status: 'approved', txid: 'T-1' }];
+const uploadList = z.array(ConversionFields).min(1).max(MAX_UPLOAD_ITEMS);
 export const ConversionUpload = z
-  .union([z.array(ConversionFields).max(10_000), z.object({ conversions: z.array(ConversionFields).max(10_000) })])
+  .union([uploadList, z.object({ conversions: uploadList })])
   .meta({ description: 'A JSON array of conversions, or {"conversions": [...]}.', examples: [uploadExample] });
 
 const ConversionChange = z.object({
-  conversion_id: z.number().int().positive().optional(),
+  conversion_id: z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,15}$/)]).optional(),
   txid: z.string().max(128).optional(),
   clickid: z.string().max(64).optional(),
   type: z.string().max(64).optional(),
-  status: z.enum(['pending', 'approved', 'declined']).optional(),
+  status: conversionStatus.optional(),
   payout: decimal('New partner payout.', '30.00').optional(),
   revenue: decimal('New revenue.', '60.00').optional(),
 });
-export const ConversionUpdate = z
-  .union([z.array(ConversionChange), z.object({ conversions: z.array(ConversionChange) })])
-  .meta({
-    description: 'Name each conversion by conversion_id, txid, or clickid and type; send status, payout or revenue.',
-    examples: [[{ conversion_id: 1, status: 'approved' }]],
-  });
+const updateList = z.array(ConversionChange).min(1).max(MAX_UPDATE_ITEMS);
+export const ConversionUpdate = z.union([updateList, z.object({ conversions: updateList })]).meta({
+  description: 'Name each conversion by conversion_id, txid, or clickid and type; send status, payout or revenue.',
+  examples: [[{ conversion_id: 1, status: 'approved' }]],
+});
 
 const itemResult = (statuses: [string, ...string[]]) =>
   z.object({

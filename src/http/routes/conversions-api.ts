@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { updateConversions } from '../../app/conversions/update-conversions.js';
 import { uploadConversions } from '../../app/conversions/upload-conversions.js';
+import { documented } from '../api-docs/documented.js';
 import { conversionSchemas } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
@@ -17,7 +18,7 @@ export async function conversionsApiRoutes(server: FastifyInstance, { app }: Rou
     await requireAdmin(app, req);
   });
 
-  server.post('/conversions', { schema: conversionSchemas.upload }, async (req) => {
+  server.post('/conversions', documented(conversionSchemas.upload), async (req) => {
     const results = await uploadConversions(app, req.body);
     const created = countOf(results, 'created');
     const duplicates = countOf(results, 'duplicate');
@@ -26,7 +27,7 @@ export async function conversionsApiRoutes(server: FastifyInstance, { app }: Rou
     return { created, duplicates, errors: countOf(results, 'error'), results };
   });
 
-  server.post('/conversions/update', { schema: conversionSchemas.update }, async (req) => {
+  server.post('/conversions/update', documented(conversionSchemas.update), async (req) => {
     const results = await updateConversions(app, req.body);
     const updated = countOf(results, 'updated');
     if (updated) app.metrics.conversionUpdates.inc(updated);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordConversion } from '../../app/conversions/record-conversion.js';
 import { AppError } from '../../domain/errors.js';
+import { documented } from '../api-docs/documented.js';
 import { openSchemas } from '../api-docs/route-schemas-more.js';
 import type { RouteOptions } from '../server.js';
 
@@ -23,6 +24,6 @@ export async function postbackRoutes(server: FastifyInstance, { app }: RouteOpti
       throw err;
     }
   };
-  server.get('/postback', { schema: openSchemas.postback('GET') }, handle);
-  server.post('/postback', { schema: openSchemas.postback('POST') }, handle);
+  server.get('/postback', documented(openSchemas.postback('GET')), handle);
+  server.post('/postback', documented(openSchemas.postback('POST')), handle);
 }

@@ -6,6 +6,7 @@ import { formatDecimal } from '../../domain/money.js';
 import type { Period } from '../../domain/period.js';
 import type { ReportMetrics } from '../../domain/report-math.js';
 import { parseInput } from '../../domain/validation.js';
+import { documented } from '../api-docs/documented.js';
 import { reportRoute } from '../api-docs/route-schemas.js';
 import { ReportQuery } from '../api-docs/wire-schemas.js';
 import { authenticate } from '../auth.js';
@@ -13,7 +14,7 @@ import type { RouteOptions } from '../server.js';
 
 /** GET /api/v1/report: the report engine over HTTP (README "Reports"). */
 export async function reportApiRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
-  server.get('/report', { schema: reportRoute }, async (req, reply) => {
+  server.get('/report', documented(reportRoute), async (req, reply) => {
     const principal = await authenticate(app, req);
     const input = parseInput(ReportQuery, req.query ?? {});
     const { report, period } = await requestReport(app, principal, input);

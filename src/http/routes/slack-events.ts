@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../main/create-app.js';
+import { documented } from '../api-docs/documented.js';
 import { openSchemas } from '../api-docs/route-schemas-more.js';
 import { errorBody } from '../errors.js';
 import { verifySlackSignature } from '../slack-signature.js';
@@ -86,7 +87,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     done(null, body),
   );
 
-  server.post('/slack/events', { schema: openSchemas.slackEvents }, async (req, reply) => {
+  server.post('/slack/events', documented(openSchemas.slackEvents), async (req, reply) => {
     const secret = app.config.slack?.signingSecret;
     if (!secret) {
       return reply
@@ -137,7 +138,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     return reply.status(res.status).send(res.body);
   });
 
-  server.get('/slack/install', { schema: openSchemas.slackInstall }, async (req, reply) => {
+  server.get('/slack/install', documented(openSchemas.slackInstall), async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply
@@ -146,7 +147,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     }
     return oauth.install(req, reply);
   });
-  server.get('/slack/oauth_redirect', { schema: openSchemas.slackRedirect }, async (req, reply) => {
+  server.get('/slack/oauth_redirect', documented(openSchemas.slackRedirect), async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply
