@@ -117,4 +117,11 @@ export const Delivery = z.looseObject({
 });
 export const DeliveryPage = z.object({ items: z.array(Delivery), next_before_id: z.number().int().nullable() });
 export const Replayed = z.object({ count: z.number().int() });
-export const CostResult = z.looseObject({});
+export const CostResult = z.object({
+  status: z.literal('ok'),
+  cost_id: z.number().int(),
+  clicks: z.number().int().meta({ description: 'Clicks of the slice the cost was spread over.' }),
+  amount: money,
+  currency: z.string(),
+  previous_amount: money.meta({ description: 'What these clicks cost before; the upload replaces it.' }),
+});

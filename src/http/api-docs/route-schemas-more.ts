@@ -124,7 +124,6 @@ export const openSchemas = {
     },
   }),
   metrics: open('operations', 'Prometheus metrics', { description: 'Prometheus text exposition format.' }),
-  docsHtml: open('operations', 'This API reference as HTML (no script; works offline)'),
   docsJson: open('operations', 'This document as OpenAPI 3.1 JSON'),
   unsubscribe: (method: 'GET' | 'POST') =>
     open('digests', method === 'GET' ? 'Unsubscribe page of a digest e-mail' : 'Unsubscribe from digests', {

@@ -128,7 +128,7 @@ export const conversionSchemas = {
         },
       ],
     }),
-    response: { 200: ok(R.CostResult) },
+    response: { 200: ok(R.CostResult), 404: E[404], 409: E[409] },
   }),
 };
 export const reportRoute = keyed('reports', 'Report', {
