@@ -8,8 +8,8 @@ import { listCampaigns } from '../../app/admin/list-campaigns.js';
 import { listPartners } from '../../app/admin/list-partners.js';
 import { updateCampaign } from '../../app/admin/update-campaign.js';
 import { updatePartner } from '../../app/admin/update-partner.js';
+import { adminSchemas as S } from '../api-docs/api-v1-route-schemas.js';
 import { documented } from '../api-docs/documented.js';
-import { adminSchemas as S } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

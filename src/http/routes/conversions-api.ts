@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { updateConversions } from '../../app/conversions/update-conversions.js';
 import { uploadConversions } from '../../app/conversions/upload-conversions.js';
+import { conversionSchemas } from '../api-docs/api-v1-route-schemas.js';
 import { documented } from '../api-docs/documented.js';
-import { conversionSchemas } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

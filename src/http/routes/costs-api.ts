@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ingestCosts } from '../../app/conversions/ingest-costs.js';
+import { conversionSchemas } from '../api-docs/api-v1-route-schemas.js';
 import { documented } from '../api-docs/documented.js';
-import { conversionSchemas } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

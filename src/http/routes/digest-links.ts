@@ -4,7 +4,7 @@ import { describeUnsubscribe, unsubscribeByToken } from '../../app/digests/unsub
 import { AppError } from '../../domain/errors.js';
 import { escapeHtml } from '../../mail/escape-html.js';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**

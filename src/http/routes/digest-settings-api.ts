@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type DigestSettings, getDigestSettings, setDigestSettings } from '../../app/digests/digest-settings.js';
 import { invalid } from '../../domain/errors.js';
+import { adminSchemas } from '../api-docs/api-v1-route-schemas.js';
 import { documented } from '../api-docs/documented.js';
-import { adminSchemas } from '../api-docs/route-schemas.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

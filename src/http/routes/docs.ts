@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**

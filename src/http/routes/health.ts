@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkHealth } from '../../app/admin/check-health.js';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**

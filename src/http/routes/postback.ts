@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordConversion } from '../../app/conversions/record-conversion.js';
 import { AppError } from '../../domain/errors.js';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**

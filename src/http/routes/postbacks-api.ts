@@ -8,7 +8,7 @@ import { deletePostback, savePostback } from '../../app/postbacks/save-postback.
 import { type TestFireResult, testFirePostback } from '../../app/postbacks/test-fire-postback.js';
 import { AppError } from '../../domain/errors.js';
 import { documented } from '../api-docs/documented.js';
-import { postbackSchemas as S } from '../api-docs/route-schemas-more.js';
+import { postbackSchemas as S } from '../api-docs/postback-route-schemas.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../main/create-app.js';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { errorBody } from '../errors.js';
 import { verifySlackSignature } from '../slack-signature.js';
 

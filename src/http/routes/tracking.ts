@@ -3,7 +3,7 @@ import { countryFromHeaders } from '../../app/tracking/geo.js';
 import { type RecordClickDeps, recordClick } from '../../app/tracking/record-click.js';
 import { AppError } from '../../domain/errors.js';
 import { documented } from '../api-docs/documented.js';
-import { openSchemas } from '../api-docs/route-schemas-more.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { createTrustedProxies } from '../client-address.js';
 import type { RouteOptions } from '../server.js';
 

@@ -1,79 +1,9 @@
 import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
-import { CreatePostbackSchema, UpdatePostbackSchema } from '../../app/postbacks/postback-input.js';
-import { PreviewSchema } from '../../app/postbacks/preview-postback.js';
-import { ReplaySchema } from '../../app/postbacks/replay-deliveries.js';
-import * as R from './response-schemas.js';
+import { err, ok, open } from './describe.js';
 import * as W from './wire-schemas.js';
 
-/** Route schemas of the postback relay and of the routes without an API key (see route-schemas.ts). */
-
-const bearer = [{ bearerAuth: [] }];
-const err = (description: string) => W.ErrorBody.meta({ description });
-const ok = <T extends z.ZodType>(schema: T, description = 'OK') => schema.meta({ description });
-const keyErrors = {
-  400: err('Bad input; the error names the field and the fix. Nothing was written.'),
-  401: err('Missing, unknown or revoked API key.'),
-  403: err('The key may not do this.'),
-  429: err('Too many requests from this address or key; retry after Retry-After seconds.'),
-};
-const notFound = err("Unknown id, or another partner's (a partner key sees only its own).");
-const op = (summary: string, s: FastifySchema): FastifySchema => ({
-  tags: ['postbacks'],
-  summary,
-  security: bearer,
-  ...s,
-  response: { ...keyErrors, ...(s.response as object) },
-});
-const postbackId = z.object({ id: W.IdParams.shape.id.meta({ description: "The postback's id." }) });
-const pbExample = { url: 'https://tracker.example.com/pb?click={ref_id}&sum={payout}&status={status}' };
-
-export const postbackSchemas = {
-  list: op('List postbacks', { querystring: W.PostbackQuery, response: { 200: ok(R.PostbackList) } }),
-  create: op('Create a postback', {
-    description: 'A partner key creates for its own partner; an admin key names partner_id.',
-    body: CreatePostbackSchema.meta({ examples: [{ partner_id: 7, ...pbExample }] }),
-    response: { 201: ok(R.Postback, 'Created') },
-  }),
-  preview: op('Preview a postback URL', {
-    description: 'The URL (and body) as it would be sent for a sample conversion; syntax only, nothing is sent.',
-    body: PreviewSchema.meta({ examples: [pbExample] }),
-    response: { 200: ok(R.PostbackPreview) },
-  }),
-  testUnsaved: op('Test-fire an unsaved postback URL', {
-    body: W.TestFireBody,
-    response: { 200: ok(W.TestFireResult) },
-  }),
-  get: op('Get a postback', { params: postbackId, response: { 200: ok(R.PostbackListItem), 404: notFound } }),
-  update: op('Change a postback', {
-    params: postbackId,
-    body: UpdatePostbackSchema.meta({ examples: [{ enabled: false }] }),
-    response: { 200: ok(R.Postback), 404: notFound },
-  }),
-  remove: op('Delete a postback', { params: postbackId, response: { 200: ok(R.Deleted), 404: notFound } }),
-  testSaved: op('Test-fire a saved postback', {
-    params: postbackId,
-    body: W.TestFireBody.pick({ conversion_id: true }).optional(),
-    response: { 200: ok(W.TestFireResult), 404: notFound },
-  }),
-  deliveries: op('List deliveries', { querystring: W.DeliveryQuery, response: { 200: ok(R.DeliveryPage) } }),
-  testFires: op('List test fires', {
-    description: 'Test fires belong to no delivery; each is listed with kind "test".',
-    querystring: W.DeliveryQuery,
-    response: { 200: ok(R.DeliveryPage) },
-  }),
-  delivery: op('Get a delivery with its attempts', {
-    params: z.object({ id: W.IdParams.shape.id }),
-    response: { 200: ok(R.Delivery), 404: notFound },
-  }),
-  replay: op('Replay deliveries', {
-    description: 'Queues the chosen deliveries again; the relay sends them as new attempts.',
-    body: ReplaySchema.meta({ examples: [{ postback_id: 4, state: 'dead' }] }),
-    response: { 200: ok(R.Replayed) },
-  }),
-};
-
-const open = (tag: string, summary: string, s: FastifySchema = {}): FastifySchema => ({ tags: [tag], summary, ...s });
+/** The `schema` of the routes without an API key: ad traffic, advertiser S2S, operations, e-mail links, chat. */
 
 export const openSchemas = {
   track: open('tracking', 'Tracking link: record a click and redirect', {

@@ -1,42 +1,13 @@
-import type { FastifySchema } from 'fastify';
-import { z } from 'zod';
 import { AccessSchema, CreateCampaignSchema, UpdateCampaignSchema } from '../../app/admin/campaign-input.js';
 import { ListCampaignsQuery } from '../../app/admin/list-campaigns.js';
 import { ListPartnersQuery } from '../../app/admin/list-partners.js';
 import { CreatePartnerSchema, UpdatePartnerSchema } from '../../app/admin/partner-input.js';
 import { CostInput } from '../../app/conversions/ingest-costs.js';
+import { E, keyed, ok, withId } from './describe.js';
 import * as R from './response-schemas.js';
 import * as W from './wire-schemas.js';
 
-/**
- * The `schema` of every route: tags, summary, security and the zod schemas of its input and answers, from
- * which @fastify/swagger generates /docs/openapi.json. Request schemas are the ones the use cases parse with
- * (or, where a use case parses by hand, wire-schemas.ts); nothing here validates: see api-docs/register.ts.
- */
-
-const bearer = [{ bearerAuth: [] }];
-const err = (description: string) => W.ErrorBody.meta({ description });
-const E = {
-  400: err('Bad input; the error names the field and the fix. Nothing was written.'),
-  401: err('Missing, unknown or revoked API key.'),
-  403: err('The key may not do this (a partner key on an admin route).'),
-  404: err('Unknown id or route.'),
-  409: err('Conflicts with existing data.'),
-  429: err('Too many requests from this address or key; retry after Retry-After seconds.'),
-  503: err('Overloaded or a dependency is down; retry later (Retry-After).'),
-};
-const ok = <T extends z.ZodType>(schema: T, description = 'OK') => schema.meta({ description });
-
-type Op = Omit<FastifySchema, 'tags' | 'summary'> & { tags?: string[]; summary?: string; description?: string };
-/** A route answering JSON behind an API key: the usual error answers added. */
-const keyed = (tag: string, summary: string, s: Op): FastifySchema => ({
-  tags: [tag],
-  summary,
-  security: bearer,
-  ...s,
-  response: { 400: E[400], 401: E[401], 403: E[403], 429: E[429], ...(s.response as object) },
-});
-const withId = (what: string) => z.object({ id: W.IdParams.shape.id.meta({ description: `The ${what}'s id.` }) });
+/** The `schema` of the administration, conversion, cost and report routes under /api/v1 (see describe.ts). */
 
 // Admin: partners and campaigns.
 export const adminSchemas = {
