@@ -1,5 +1,5 @@
 import { type Authorize, App as BoltApp, webApi } from '@slack/bolt';
-import { attachSlackReceiver, type SlackBinding, slackEventsRoutes } from '../../src/http/routes/slack-events.js';
+import type { SlackBinding } from '../../src/http/routes/slack-events.js';
 import type { App } from '../../src/main/create-app.js';
 import { createBotCore } from '../core/bot-core.js';
 import type { ChatUser } from '../core/command.js';
@@ -49,8 +49,6 @@ export interface SlackBotOptions {
 export interface SlackBot {
   bolt: BoltApp;
   mode: 'http' | 'socket';
-  /** For a composition root that builds the bot before the server: registers /slack/events bound to this bot. */
-  receiverPlugin: typeof slackEventsRoutes;
   /** Listeners for the partner side, exposed so Home and modals share the per-user ordering and delivery. */
   handlers: PartnerHandlers;
   /** The notification port for the outbox worker (src/jobs/notifications). */
@@ -115,7 +113,6 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
   return {
     bolt,
     mode,
-    receiverPlugin: async (server, pluginOpts) => slackEventsRoutes(server, { ...pluginOpts, resolve: () => binding }),
     handlers,
     sender: createSlackSender(
       app,
@@ -132,7 +129,7 @@ export function createSlackBot(app: App, opts: SlackBotOptions = {}): SlackBot {
       });
     },
     async start() {
-      if (receiver) detach = attachSlackReceiver(app, binding);
+      if (receiver) detach = app.slackEvents.attach(binding);
       else await bolt.start();
       log.info(
         { event: 'slack.started', mode },

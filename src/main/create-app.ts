@@ -14,6 +14,7 @@ import type { ChartRenderer } from '../charts/index.js';
 import type { Config } from '../config/index.js';
 import { createDb, createReadDb, migrateLatest } from '../db/knex.js';
 import { setUpWalCheckpoints } from '../db/wal-checkpoints.js';
+import type { SlackBinding } from '../http/routes/slack-events.js';
 import { type CacheBus, createCacheBus } from '../infra/cache-bus.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics, type Metrics } from '../infra/metrics.js';
@@ -36,6 +37,8 @@ export interface App extends Deps {
   classifyUserAgent: (ua: string) => UserAgentInfo;
   /** Where a Telegram bot in webhook mode attaches its update handler for POST /telegram/webhook. */
   telegramWebhook: HandlerSlot<TelegramUpdateHandler>;
+  /** Where the Slack bot (HTTP mode) hands /slack/events its Bolt receiver and OAuth pages. */
+  slackEvents: HandlerSlot<SlackBinding>;
   /** Group-commit writer behind /postback and the conversions upload (see conversion-writer.ts). */
   conversionWriter: ConversionWriter;
   /** Group-commit writer for tracking clicks (see click-writer.ts); flushed on close(). */
@@ -124,6 +127,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     geo: createGeoLookup({ dataDir: config.dataDir, logger }),
     classifyUserAgent: createUserAgentClassifier(),
     telegramWebhook: createHandlerSlot<TelegramUpdateHandler>(),
+    slackEvents: createHandlerSlot<SlackBinding>(),
     conversionWriter,
     clickWriter,
     trackingCache: createTrackingCache(deps),

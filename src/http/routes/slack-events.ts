@@ -4,6 +4,7 @@ import { documented } from '../api-docs/documented.js';
 import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { errorBody } from '../errors.js';
 import { verifySlackSignature } from '../slack-signature.js';
+import { createWebhookGuard } from '../webhook-guard.js';
 
 /**
  * POST /slack/events: Slack's events, slash commands and interactivity at one URL (Bolt's default). This is
@@ -40,22 +41,8 @@ export interface SlackBinding {
   oauth?: SlackExtraRoutes;
 }
 
-// The bot starts after the HTTP server is built (tests start them separately), so the route finds its bot at
-// request time, per App: no process-wide singleton (as for the Telegram webhook).
-const bindings = new WeakMap<App, SlackBinding>();
-
-/** Called by the Slack adapter in HTTP mode; returns the detach function for its stop(). */
-export function attachSlackReceiver(app: App, binding: SlackBinding): () => void {
-  bindings.set(app, binding);
-  return () => {
-    if (bindings.get(app) === binding) bindings.delete(app);
-  };
-}
-
 export interface SlackEventsPluginOptions {
   app: App;
-  /** Default: the binding attached for `app`. */
-  resolve?: () => SlackBinding | undefined;
 }
 
 function parseBody(raw: Buffer, contentType: string): Record<string, unknown> {
@@ -79,7 +66,10 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 
 export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEventsPluginOptions): Promise<void> {
   const { app } = opts;
-  const resolve = opts.resolve ?? (() => bindings.get(app));
+  // The bot starts after the HTTP server is built (tests start them separately), so the route finds it at
+  // request time in the slot the composition root gave both of them (app.slackEvents), as for Telegram.
+  const resolve = () => app.slackEvents.current() ?? undefined;
+  const guard = createWebhookGuard(app, server.rateLimits, 'slack');
   const log = app.logger.child({ component: 'slack-events' });
   // The signature covers the bytes as sent: keep them, and parse only after the check.
   server.removeAllContentTypeParsers();
@@ -87,7 +77,9 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     done(null, body),
   );
 
-  server.post('/slack/events', documented(openSchemas.slackEvents), async (req, reply) => {
+  // Limits run before the body is read; a forged signature counts against the address's failed authentications.
+  const limit = (req: FastifyRequest, reply: FastifyReply) => guard.limit(req, reply);
+  server.post('/slack/events', { onRequest: limit, ...documented(openSchemas.slackEvents) }, async (req, reply) => {
     const secret = app.config.slack?.signingSecret;
     if (!secret) {
       return reply
@@ -102,7 +94,9 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
       Math.floor(app.now() / 1000),
     );
     if (!verdict.ok) {
-      log.warn(
+      // Counted, and logged at most once a minute by the guard: a flood of forged calls must not flood the log.
+      await guard.rejected(req, `signature_${verdict.reason}`);
+      log.debug(
         { event: 'slack.request_rejected', reason: verdict.reason, ip: req.ip },
         'unsigned or stale Slack request',
       );
