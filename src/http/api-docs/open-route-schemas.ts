@@ -71,7 +71,12 @@ export const openSchemas = {
     }),
   slackEvents: open('chat', 'Slack Events API and interactivity endpoint', {
     description: 'Signed by Slack (X-Slack-Signature, timestamp within 5 minutes); 404 while Slack is not configured.',
-    response: { 401: err('Bad or stale signature; nothing was processed.'), 404: err('Slack is not configured.') },
+    response: {
+      401: err('Bad or stale signature; nothing was processed.'),
+      404: err('Slack is not configured.'),
+      429: err('Too many requests or forged signatures from this address (Retry-After).'),
+      503: err('The Slack bot is not running yet; Slack retries.'),
+    },
   }),
   slackInstall: open('chat', 'Slack app install (multi-workspace OAuth)'),
   slackRedirect: open('chat', 'Slack OAuth redirect'),
@@ -82,6 +87,7 @@ export const openSchemas = {
       400: err('Not a Telegram Update.'),
       401: err('Wrong or missing secret token.'),
       404: err('The webhook is off (TELEGRAM_WEBHOOK_SECRET unset).'),
+      429: err('Too many requests or wrong secrets from this address (Retry-After).'),
       503: err('The bot is not running yet; Telegram retries.'),
     },
   }),

@@ -51,7 +51,8 @@ export async function registerApiDocs(server: FastifyInstance, publicUrl: string
   await server.register(swaggerUi, {
     routePrefix: '/docs',
     theme: { title: 'partnerdesk API' },
-    uiConfig: { docExpansion: 'list', defaultModelsExpandDepth: 0 },
+    // BaseLayout: no top bar inviting to explore other URLs; this page shows this API only.
+    uiConfig: { layout: 'BaseLayout', docExpansion: 'list', defaultModelsExpandDepth: 0 },
     // The page loads only what this app serves; "try it out" may call the API at PUBLIC_URL.
     staticCSP: `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ${api}; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`,
   });
