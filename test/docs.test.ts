@@ -7,8 +7,8 @@ import { CreatePartnerSchema } from '../src/app/admin/partner-input.js';
 import { CostInput } from '../src/app/conversions/ingest-costs.js';
 import { CreatePostbackSchema } from '../src/app/postbacks/postback-input.js';
 import { ReplaySchema } from '../src/app/postbacks/replay-deliveries.js';
+import { ReportRequestSchema } from '../src/app/reports/report-request-schema.js';
 import { documented } from '../src/http/api-docs/documented.js';
-import { ReportQuery } from '../src/http/api-docs/wire-schemas.js';
 import { api, startTestApp, type TestContext } from './helpers/harness.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -126,7 +126,7 @@ describe('API docs', () => {
         .filter((p) => p.in === 'query')
         .map((p) => p.name)
         .sort();
-    expect(query('get', '/api/v1/report')).toEqual(Object.keys(ReportQuery.shape).sort());
+    expect(query('get', '/api/v1/report')).toEqual(Object.keys(ReportRequestSchema.shape).sort());
     expect(query('get', '/api/v1/partners')).toEqual(Object.keys(ListPartnersQuery.shape).sort());
     // The contract's error shape is what a 400 answers.
     const error = doc.paths['/api/v1/partners'].post.responses['400'].content['application/json'].schema;

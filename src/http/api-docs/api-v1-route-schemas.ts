@@ -3,6 +3,7 @@ import { ListCampaignsQuery } from '../../app/admin/list-campaigns.js';
 import { ListPartnersQuery } from '../../app/admin/list-partners.js';
 import { CreatePartnerSchema, UpdatePartnerSchema } from '../../app/admin/partner-input.js';
 import { CostInput } from '../../app/conversions/ingest-costs.js';
+import { ReportRequestSchema } from '../../app/reports/report-request-schema.js';
 import { E, keyed, ok, withId } from './describe.js';
 import * as R from './response-schemas.js';
 import * as W from './wire-schemas.js';
@@ -104,6 +105,6 @@ export const conversionSchemas = {
 };
 export const reportRoute = keyed('reports', 'Report', {
   description: 'Admin keys see every partner; a partner key only its own rows and no revenue, cost or profit.',
-  querystring: W.ReportQuery,
+  querystring: ReportRequestSchema,
   response: { 200: ok(R.Report, 'The report (JSON, or CSV with format=csv)') },
 });

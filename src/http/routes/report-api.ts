@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '../../app/reports/build-report.js';
+import { ReportRequestSchema } from '../../app/reports/report-request-schema.js';
 import { requestReport } from '../../app/reports/request-report.js';
 import { reportToCsv } from '../../domain/csv.js';
 import { formatDecimal } from '../../domain/money.js';
@@ -8,7 +9,6 @@ import type { ReportMetrics } from '../../domain/report-math.js';
 import { parseInput } from '../../domain/validation.js';
 import { reportRoute } from '../api-docs/api-v1-route-schemas.js';
 import { documented } from '../api-docs/documented.js';
-import { ReportQuery } from '../api-docs/wire-schemas.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -16,7 +16,7 @@ import type { RouteOptions } from '../server.js';
 export async function reportApiRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
   server.get('/report', documented(reportRoute), async (req, reply) => {
     const principal = await authenticate(app, req);
-    const input = parseInput(ReportQuery, req.query ?? {});
+    const input = parseInput(ReportRequestSchema, req.query ?? {});
     const { report, period } = await requestReport(app, principal, input);
     if (input.format === 'csv') {
       const name = `report-${report.group}-${period.fromDate}-${period.toDate}.csv`;
