@@ -47,24 +47,21 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
     }
     return undefined;
   };
-  server.post(
-    '/telegram/webhook',
-    { onRequest: checkSecret, ...documented(openSchemas.telegram) },
-    async (req, reply) => {
-      // The bot starts after the HTTP server is built, so the route finds it at request time in the slot the
-      // composition root gave both of them (app.telegramWebhook).
-      const handler = app.telegramWebhook.current();
-      if (!handler) {
-        // Telegram retries a non-2xx answer, so an update that arrives while the bot is starting is not lost.
-        return reply
-          .status(503)
-          .send(errorBody('telegram_bot_not_running', 'the Telegram bot is not running in this process yet; retry'));
-      }
-      if (typeof req.body !== 'object' || req.body === null || !Object.hasOwn(req.body, 'update_id')) {
-        return reply.status(400).send(errorBody('bad_update', 'body must be a Telegram Update with update_id', 'body'));
-      }
-      handler(req.body).catch((err) => log.error({ err, event: 'telegram.update_failed' }, 'telegram update failed'));
-      return reply.status(200).send({ ok: true });
-    },
-  );
+  const route = { onRequest: checkSecret, ...documented(openSchemas.telegram) };
+  server.post('/telegram/webhook', route, async (req, reply) => {
+    // The bot starts after the HTTP server is built, so the route finds it at request time in the slot the
+    // composition root gave both of them (app.telegramWebhook).
+    const handler = app.telegramWebhook.current();
+    if (!handler) {
+      // Telegram retries a non-2xx answer, so an update that arrives while the bot is starting is not lost.
+      return reply
+        .status(503)
+        .send(errorBody('telegram_bot_not_running', 'the Telegram bot is not running in this process yet; retry'));
+    }
+    if (typeof req.body !== 'object' || req.body === null || !Object.hasOwn(req.body, 'update_id')) {
+      return reply.status(400).send(errorBody('bad_update', 'body must be a Telegram Update with update_id', 'body'));
+    }
+    handler(req.body).catch((err) => log.error({ err, event: 'telegram.update_failed' }, 'telegram update failed'));
+    return reply.status(200).send({ ok: true });
+  });
 }
