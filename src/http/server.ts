@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { App } from '../main/create-app.js';
+import { registerApiDocs } from './api-docs/register.js';
 import { createApiGate } from './api-gate.js';
 import { createTrustedProxies } from './client-address.js';
 import { clientErrorHandler, errorBody, frameworkErrorHandler, makeErrorHandler } from './errors.js';
@@ -52,6 +53,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   server.decorate('rateLimits', limits);
   server.addHook('onRequest', createApiGate(app, limits));
   if (limits.trackingPerAddress) server.addHook('onRequest', createTrackingLimit(limits.trackingPerAddress));
+  // Before the routes: @fastify/swagger collects them as they are added.
+  await registerApiDocs(server, app.config.publicUrl);
   await server.register(healthRoutes, { app });
   await server.register(docsRoutes, { app });
   await server.register(trackingRoutes, { app });

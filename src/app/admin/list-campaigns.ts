@@ -5,11 +5,11 @@ import { type Page, PaginationSchema } from './admin-input.js';
 import { ListCampaignsSchema } from './campaign-input.js';
 import { type CampaignView, toCampaignView } from './campaign-view.js';
 
-const Schema = PaginationSchema.extend(ListCampaignsSchema.shape);
+export const ListCampaignsQuery = PaginationSchema.extend(ListCampaignsSchema.shape);
 
 /** Campaigns by id with their payouts, landings and creatives; filters status, type, category, search. */
 export async function listCampaigns(deps: Deps, query: unknown): Promise<Page<CampaignView>> {
-  const q = parseInput(Schema, query ?? {});
+  const q = parseInput(ListCampaignsQuery, query ?? {});
   const { rows, total } = await listCampaignRows(deps.db, q);
   const details = await loadCampaignDetails(
     deps.db,

@@ -4,11 +4,11 @@ import type { Deps } from '../deps.js';
 import { type Page, PaginationSchema } from './admin-input.js';
 import { ListPartnersSchema, type PartnerView, toPartnerView } from './partner-input.js';
 
-const Schema = PaginationSchema.extend(ListPartnersSchema.shape);
+export const ListPartnersQuery = PaginationSchema.extend(ListPartnersSchema.shape);
 
 /** Partners by id, filtered by status and a search over name, email and company; limit/offset paging. */
 export async function listPartners(deps: Deps, query: unknown): Promise<Page<PartnerView>> {
-  const q = parseInput(Schema, query ?? {});
+  const q = parseInput(ListPartnersQuery, query ?? {});
   const { rows, total } = await listPartnerRows(deps.db, q);
   return { items: rows.map(toPartnerView), total, limit: q.limit, offset: q.offset };
 }

@@ -32,7 +32,7 @@ const id = (what: string) =>
 
 const TIME_HINT = 'must be a UTC time like "2026-11-01 00:00:00" or ISO 8601 like 2026-11-01T00:00:00Z';
 
-const CostInput = z
+export const CostInput = z
   .object({
     campaign_id: id('campaign'),
     time_from: z.string({ error: TIME_HINT }).max(40),

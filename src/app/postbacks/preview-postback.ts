@@ -9,7 +9,7 @@ import {
 } from '../../domain/postback-template.js';
 import { parseInput } from '../../domain/validation.js';
 
-const PreviewSchema = z.object({
+export const PreviewSchema = z.object({
   url: z.string({ error: 'must be the postback URL to preview' }),
   body_format: z.enum(['none', 'form', 'json']).default('none'),
   body_template: z.string().max(8192).default(''),

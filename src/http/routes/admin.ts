@@ -8,6 +8,8 @@ import { listCampaigns } from '../../app/admin/list-campaigns.js';
 import { listPartners } from '../../app/admin/list-partners.js';
 import { updateCampaign } from '../../app/admin/update-campaign.js';
 import { updatePartner } from '../../app/admin/update-partner.js';
+import { adminSchemas as S } from '../api-docs/api-v1-route-schemas.js';
+import { documented } from '../api-docs/documented.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -20,21 +22,34 @@ export async function adminRoutes(server: FastifyInstance, { app }: RouteOptions
     await requireAdmin(app, req);
   });
 
-  server.get('/partners', async (req) => listPartners(app, req.query));
-  server.post('/partners', async (req, reply) => reply.status(201).send(await createPartner(app, req.body ?? {})));
-  server.get<{ Params: IdParams }>('/partners/:id', async (req) => getPartner(app, req.params.id));
-  server.patch<{ Params: IdParams }>('/partners/:id', async (req) => updatePartner(app, req.params.id, req.body ?? {}));
+  server.get('/partners', documented(S.listPartners), async (req) => listPartners(app, req.query));
+  server.post('/partners', documented(S.createPartner), async (req, reply) =>
+    reply.status(201).send(await createPartner(app, req.body ?? {})),
+  );
+  server.get<{ Params: IdParams }>('/partners/:id', documented(S.getPartner), async (req) =>
+    getPartner(app, req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/partners/:id', documented(S.updatePartner), async (req) =>
+    updatePartner(app, req.params.id, req.body ?? {}),
+  );
 
-  server.get('/campaigns', async (req) => listCampaigns(app, req.query));
-  server.post('/campaigns', async (req, reply) => reply.status(201).send(await createCampaign(app, req.body ?? {})));
-  server.get<{ Params: IdParams }>('/campaigns/:id', async (req) => getCampaign(app, req.params.id));
-  server.patch<{ Params: IdParams }>('/campaigns/:id', async (req) =>
+  server.get('/campaigns', documented(S.listCampaigns), async (req) => listCampaigns(app, req.query));
+  server.post('/campaigns', documented(S.createCampaign), async (req, reply) =>
+    reply.status(201).send(await createCampaign(app, req.body ?? {})),
+  );
+  server.get<{ Params: IdParams }>('/campaigns/:id', documented(S.getCampaign), async (req) =>
+    getCampaign(app, req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/campaigns/:id', documented(S.updateCampaign), async (req) =>
     updateCampaign(app, req.params.id, req.body ?? {}),
   );
-  server.get<{ Params: IdParams }>('/campaigns/:id/partners', async (req) => ({
+  server.get<{ Params: IdParams }>('/campaigns/:id/partners', documented(S.listAccess), async (req) => ({
     items: await listCampaignAccess(app, req.params.id),
   }));
-  server.put<{ Params: IdParams & { partnerId: string } }>('/campaigns/:id/partners/:partnerId', async (req) =>
-    grantCampaignAccess(app, { campaignId: req.params.id, partnerId: req.params.partnerId }, req.body ?? {}),
+  server.put<{ Params: IdParams & { partnerId: string } }>(
+    '/campaigns/:id/partners/:partnerId',
+    documented(S.grantAccess),
+    async (req) =>
+      grantCampaignAccess(app, { campaignId: req.params.id, partnerId: req.params.partnerId }, req.body ?? {}),
   );
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { updateConversions } from '../../app/conversions/update-conversions.js';
 import { uploadConversions } from '../../app/conversions/upload-conversions.js';
+import { conversionSchemas } from '../api-docs/api-v1-route-schemas.js';
+import { documented } from '../api-docs/documented.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -16,7 +18,7 @@ export async function conversionsApiRoutes(server: FastifyInstance, { app }: Rou
     await requireAdmin(app, req);
   });
 
-  server.post('/conversions', async (req) => {
+  server.post('/conversions', documented(conversionSchemas.upload), async (req) => {
     const results = await uploadConversions(app, req.body);
     const created = countOf(results, 'created');
     const duplicates = countOf(results, 'duplicate');
@@ -25,7 +27,7 @@ export async function conversionsApiRoutes(server: FastifyInstance, { app }: Rou
     return { created, duplicates, errors: countOf(results, 'error'), results };
   });
 
-  server.post('/conversions/update', async (req) => {
+  server.post('/conversions/update', documented(conversionSchemas.update), async (req) => {
     const results = await updateConversions(app, req.body);
     const updated = countOf(results, 'updated');
     if (updated) app.metrics.conversionUpdates.inc(updated);

@@ -3,6 +3,8 @@ import { confirmDigestAddress } from '../../app/digests/confirm-digest-address.j
 import { describeUnsubscribe, unsubscribeByToken } from '../../app/digests/unsubscribe-digest.js';
 import { AppError } from '../../domain/errors.js';
 import { escapeHtml } from '../../mail/escape-html.js';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**
@@ -17,7 +19,7 @@ export async function digestLinkRoutes(server: FastifyInstance, opts: RouteOptio
   const { app } = opts;
   type P = { Params: { token: string } };
 
-  server.get<P>('/unsubscribe/:token', async (req, reply) => {
+  server.get<P>('/unsubscribe/:token', documented(openSchemas.unsubscribe('GET')), async (req, reply) => {
     const t = await pageOr404(reply, () => describeUnsubscribe(app, req.params.token));
     if (!t) return reply;
     const off = t.cadence === 'off';
@@ -33,7 +35,7 @@ export async function digestLinkRoutes(server: FastifyInstance, opts: RouteOptio
     );
   });
 
-  server.post<P>('/unsubscribe/:token', async (req, reply) => {
+  server.post<P>('/unsubscribe/:token', documented(openSchemas.unsubscribe('POST')), async (req, reply) => {
     const t = await unsubscribeByToken(app, req.params.token);
     if (String(req.headers['accept'] ?? '').includes('text/html')) {
       return page(
@@ -46,7 +48,7 @@ export async function digestLinkRoutes(server: FastifyInstance, opts: RouteOptio
     return reply.status(200).header('cache-control', 'no-store').send({ status: 'ok', unsubscribed: true });
   });
 
-  server.get<P>('/digest/confirm/:token', async (_req, reply) => {
+  server.get<P>('/digest/confirm/:token', documented(openSchemas.confirm('GET')), async (_req, reply) => {
     return page(
       reply,
       200,
@@ -55,7 +57,7 @@ export async function digestLinkRoutes(server: FastifyInstance, opts: RouteOptio
     );
   });
 
-  server.post<P>('/digest/confirm/:token', async (req, reply) => {
+  server.post<P>('/digest/confirm/:token', documented(openSchemas.confirm('POST')), async (req, reply) => {
     const r = await pageOr404(reply, () => confirmDigestAddress(app, req.params.token));
     if (!r) return reply;
     return page(

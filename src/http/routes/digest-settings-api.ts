@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type DigestSettings, getDigestSettings, setDigestSettings } from '../../app/digests/digest-settings.js';
 import { invalid } from '../../domain/errors.js';
+import { adminSchemas } from '../api-docs/api-v1-route-schemas.js';
+import { documented } from '../api-docs/documented.js';
 import { requireAdmin } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -33,8 +35,10 @@ export async function digestSettingsApiRoutes(server: FastifyInstance, { app }: 
   server.addHook('onRequest', async (req: FastifyRequest) => {
     await requireAdmin(app, req);
   });
-  server.get<P>('/partners/:id/digest', async (req) => view(await getDigestSettings(app, partnerId(req.params.id))));
-  server.patch<P>('/partners/:id/digest', async (req) => {
+  server.get<P>('/partners/:id/digest', documented(adminSchemas.getDigest), async (req) =>
+    view(await getDigestSettings(app, partnerId(req.params.id))),
+  );
+  server.patch<P>('/partners/:id/digest', documented(adminSchemas.patchDigest), async (req) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const num = (k: string) => {
       const v = b[k];

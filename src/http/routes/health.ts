@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkHealth } from '../../app/admin/check-health.js';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**
@@ -11,7 +13,7 @@ import type { RouteOptions } from '../server.js';
 export async function healthRoutes(server: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { app } = opts;
 
-  server.get('/healthz', async (_req, reply) => {
+  server.get('/healthz', documented(openSchemas.health), async (_req, reply) => {
     const { healthy, db, redis } = await checkHealth(app);
     if (!healthy) app.logger.warn({ event: 'health.check.failed', db, redis }, 'health check failed');
     return reply
@@ -20,7 +22,7 @@ export async function healthRoutes(server: FastifyInstance, opts: RouteOptions):
       .send({ status: healthy ? 'ok' : 'error', db, redis });
   });
 
-  server.get('/metrics', async (_req, reply) => {
+  server.get('/metrics', documented(openSchemas.metrics), async (_req, reply) => {
     const text = await app.metrics.registry.metrics();
     return reply
       .header('content-type', app.metrics.registry.contentType)

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordConversion } from '../../app/conversions/record-conversion.js';
 import { AppError } from '../../domain/errors.js';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import type { RouteOptions } from '../server.js';
 
 /**
@@ -22,6 +24,6 @@ export async function postbackRoutes(server: FastifyInstance, { app }: RouteOpti
       throw err;
     }
   };
-  server.get('/postback', handle);
-  server.post('/postback', handle);
+  server.get('/postback', documented(openSchemas.postback('GET')), handle);
+  server.post('/postback', documented(openSchemas.postback('POST')), handle);
 }

@@ -7,6 +7,8 @@ import { replayDeliveries } from '../../app/postbacks/replay-deliveries.js';
 import { deletePostback, savePostback } from '../../app/postbacks/save-postback.js';
 import { type TestFireResult, testFirePostback } from '../../app/postbacks/test-fire-postback.js';
 import { AppError } from '../../domain/errors.js';
+import { documented } from '../api-docs/documented.js';
+import { postbackSchemas as S } from '../api-docs/postback-route-schemas.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
@@ -31,16 +33,16 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
   };
 
-  server.get('/postbacks', async (req) => listPostbacks(app, await actor(req), req.query as Body));
-  server.post('/postbacks', async (req, reply) =>
+  server.get('/postbacks', documented(S.list), async (req) => listPostbacks(app, await actor(req), req.query as Body));
+  server.post('/postbacks', documented(S.create), async (req, reply) =>
     reply.status(201).send(await savePostback(app, await actor(req), req.body ?? {})),
   );
-  server.post('/postbacks/preview', async (req) => {
+  server.post('/postbacks/preview', documented(S.preview), async (req) => {
     await actor(req);
     return previewPostbackInput(req.body ?? {});
   });
   // Test an unsaved URL: the guided set-up fires before it saves.
-  server.post('/postbacks/test', async (req) => {
+  server.post('/postbacks/test', documented(S.testUnsaved), async (req) => {
     const b = body(req);
     const r = await testFirePostback(app, await actor(req), {
       url: typeof b['url'] === 'string' ? b['url'] : undefined,
@@ -51,14 +53,16 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     });
     return testFireView(r);
   });
-  server.get<{ Params: IdParams }>('/postbacks/:id', async (req) => getPostback(app, await actor(req), req.params.id));
-  server.patch<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+  server.get<{ Params: IdParams }>('/postbacks/:id', documented(S.get), async (req) =>
+    getPostback(app, await actor(req), req.params.id),
+  );
+  server.patch<{ Params: IdParams }>('/postbacks/:id', documented(S.update), async (req) =>
     savePostback(app, await actor(req), req.body ?? {}, req.params.id),
   );
-  server.delete<{ Params: IdParams }>('/postbacks/:id', async (req) =>
+  server.delete<{ Params: IdParams }>('/postbacks/:id', documented(S.remove), async (req) =>
     deletePostback(app, await actor(req), req.params.id),
   );
-  server.post<{ Params: IdParams }>('/postbacks/:id/test', async (req) =>
+  server.post<{ Params: IdParams }>('/postbacks/:id/test', documented(S.testSaved), async (req) =>
     testFireView(
       await testFirePostback(app, await actor(req), {
         postbackId: req.params.id,
@@ -67,11 +71,19 @@ export async function postbacksApiRoutes(server: FastifyInstance, { app }: Route
     ),
   );
 
-  server.get('/deliveries', async (req) => listDeliveries(app, await actor(req), req.query as Body));
+  server.get('/deliveries', documented(S.deliveries), async (req) =>
+    listDeliveries(app, await actor(req), req.query as Body),
+  );
   // Test fires belong to no delivery; listed here, each marked kind "test".
-  server.get('/deliveries/tests', async (req) => listTestFires(app, await actor(req), req.query as Body));
-  server.get<{ Params: IdParams }>('/deliveries/:id', async (req) => getDelivery(app, await actor(req), req.params.id));
-  server.post('/deliveries/replay', async (req) => replayDeliveries(app, await actor(req), req.body ?? {}));
+  server.get('/deliveries/tests', documented(S.testFires), async (req) =>
+    listTestFires(app, await actor(req), req.query as Body),
+  );
+  server.get<{ Params: IdParams }>('/deliveries/:id', documented(S.delivery), async (req) =>
+    getDelivery(app, await actor(req), req.params.id),
+  );
+  server.post('/deliveries/replay', documented(S.replay), async (req) =>
+    replayDeliveries(app, await actor(req), req.body ?? {}),
+  );
 }
 
 /**

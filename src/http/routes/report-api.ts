@@ -1,44 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Report } from '../../app/reports/build-report.js';
+import { ReportRequestSchema } from '../../app/reports/report-request-schema.js';
 import { requestReport } from '../../app/reports/request-report.js';
 import { reportToCsv } from '../../domain/csv.js';
 import { formatDecimal } from '../../domain/money.js';
 import type { Period } from '../../domain/period.js';
 import type { ReportMetrics } from '../../domain/report-math.js';
 import { parseInput } from '../../domain/validation.js';
+import { reportRoute } from '../api-docs/api-v1-route-schemas.js';
+import { documented } from '../api-docs/documented.js';
 import { authenticate } from '../auth.js';
 import type { RouteOptions } from '../server.js';
 
-const id = (what: string) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, `must be the numeric id of a ${what}, like 12`)
-    .transform(Number)
-    .optional();
-
-const ReportQuery = z.object({
-  group: z.string().max(40).optional(),
-  date_from: z.string().max(40).optional(),
-  date_to: z.string().max(40).optional(),
-  period: z.string().max(64).optional(),
-  partner_id: id('partner'),
-  campaign_id: id('campaign'),
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a 2-letter country code like DE')
-    .transform((s) => s.toUpperCase())
-    .optional(),
-  timezone: z.string().max(64).optional(),
-  currency: z.string().max(8).optional(),
-  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
-});
-
 /** GET /api/v1/report: the report engine over HTTP (README "Reports"). */
 export async function reportApiRoutes(server: FastifyInstance, { app }: RouteOptions): Promise<void> {
-  server.get('/report', async (req, reply) => {
+  server.get('/report', documented(reportRoute), async (req, reply) => {
     const principal = await authenticate(app, req);
-    const input = parseInput(ReportQuery, req.query ?? {});
+    const input = parseInput(ReportRequestSchema, req.query ?? {});
     const { report, period } = await requestReport(app, principal, input);
     if (input.format === 'csv') {
       const name = `report-${report.group}-${period.fromDate}-${period.toDate}.csv`;

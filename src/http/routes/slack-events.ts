@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../main/create-app.js';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { errorBody } from '../errors.js';
 import { verifySlackSignature } from '../slack-signature.js';
 import { createWebhookGuard } from '../webhook-guard.js';
@@ -76,7 +78,8 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
   );
 
   // Limits run before the body is read; a forged signature counts against the address's failed authentications.
-  server.post('/slack/events', { onRequest: (req, reply) => guard.limit(req, reply) }, async (req, reply) => {
+  const limit = (req: FastifyRequest, reply: FastifyReply) => guard.limit(req, reply);
+  server.post('/slack/events', { onRequest: limit, ...documented(openSchemas.slackEvents) }, async (req, reply) => {
     const secret = app.config.slack?.signingSecret;
     if (!secret) {
       return reply
@@ -129,7 +132,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     return reply.status(res.status).send(res.body);
   });
 
-  server.get('/slack/install', async (req, reply) => {
+  server.get('/slack/install', documented(openSchemas.slackInstall), async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply
@@ -138,7 +141,7 @@ export async function slackEventsRoutes(server: FastifyInstance, opts: SlackEven
     }
     return oauth.install(req, reply);
   });
-  server.get('/slack/oauth_redirect', async (req, reply) => {
+  server.get('/slack/oauth_redirect', documented(openSchemas.slackRedirect), async (req, reply) => {
     const oauth = resolve()?.oauth;
     if (!oauth) {
       return reply

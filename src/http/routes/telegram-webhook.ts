@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { errorBody } from '../errors.js';
 import type { RouteOptions } from '../server.js';
 import { createWebhookGuard } from '../webhook-guard.js';
@@ -45,7 +47,8 @@ export async function telegramWebhookRoutes(server: FastifyInstance, opts: Route
     }
     return undefined;
   };
-  server.post('/telegram/webhook', { onRequest: checkSecret }, async (req, reply) => {
+  const route = { onRequest: checkSecret, ...documented(openSchemas.telegram) };
+  server.post('/telegram/webhook', route, async (req, reply) => {
     // The bot starts after the HTTP server is built, so the route finds it at request time in the slot the
     // composition root gave both of them (app.telegramWebhook).
     const handler = app.telegramWebhook.current();

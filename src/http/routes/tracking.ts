@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { countryFromHeaders } from '../../app/tracking/geo.js';
 import { type RecordClickDeps, recordClick } from '../../app/tracking/record-click.js';
 import { AppError } from '../../domain/errors.js';
+import { documented } from '../api-docs/documented.js';
+import { openSchemas } from '../api-docs/open-route-schemas.js';
 import { createTrustedProxies } from '../client-address.js';
 import type { RouteOptions } from '../server.js';
 
@@ -52,6 +54,6 @@ export async function trackingRoutes(server: FastifyInstance, { app }: RouteOpti
       }
     };
   // HEAD gets the same checks and redirect but stores no click: link checkers are not visitors.
-  server.get('/t/:campaignId', { exposeHeadRoute: false }, handle(true));
-  server.head('/t/:campaignId', handle(false));
+  server.get('/t/:campaignId', { exposeHeadRoute: false, ...documented(openSchemas.track) }, handle(true));
+  server.head('/t/:campaignId', { schema: { hide: true } }, handle(false));
 }
