@@ -14,9 +14,11 @@ import { startTestApp, type TestContext } from './helpers/harness.js';
  * The test client stands in for many clients through X-Forwarded-For (TRUST_PROXY=127.0.0.1).
  */
 async function untilRedisReady(...apps: App[]): Promise<void> {
-  for (let i = 0; i < 200 && apps.some((a) => a.redis?.status !== 'ready'); i++) {
+  // Up to 30 s: on a loaded machine the first connection has taken longer than the 5 s once allowed here.
+  for (let i = 0; i < 1200 && apps.some((a) => a.redis?.status !== 'ready'); i++) {
     await new Promise((r) => setTimeout(r, 25));
   }
+  if (apps.some((a) => a.redis?.status !== 'ready')) throw new Error('an app did not connect to Redis within 30 s');
 }
 
 let clientSeq = 0;

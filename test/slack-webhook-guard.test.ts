@@ -19,7 +19,8 @@ describe('Slack events guard', () => {
   it('locks an address out after repeated forged signatures, with 429 and Retry-After, and counts them', async () => {
     // Counters live in Redis once the app's connection is up (before that, in the process): wait for it so
     // every call below counts in one place.
-    while (s.ctx.app.redis?.status !== 'ready') await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 1500 && s.ctx.app.redis?.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.ctx.app.redis?.status, 'the app never connected to Redis within 30 s').toBe('ready');
     const body = JSON.stringify({ type: 'url_verification', challenge: 'c1' });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
