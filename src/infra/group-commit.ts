@@ -55,8 +55,8 @@ interface Waiting<T, R> {
 }
 
 /**
- * `write` answers one outcome per item in item order, or nothing (every item then resolves with undefined,
- * which is what a writer with `R = void` wants).
+ * `write` answers one outcome per item in item order (an item left without one is rejected), or nothing
+ * (every item then resolves with undefined, which is what a writer with `R = void` wants).
  */
 export function createGroupCommit<T, R = void>(
   write: (items: T[]) => Promise<readonly R[] | undefined>,
@@ -128,8 +128,8 @@ export function createGroupCommit<T, R = void>(
   function answer(batch: Waiting<T, R>[], outcomes: readonly R[] | undefined): void {
     batch.forEach((w, i) => {
       if (outcomes === undefined) w.resolve(undefined as R);
-      else if (i < outcomes.length) w.resolve(outcomes[i] as R);
-      else w.reject(new Error(`group commit: ${outcomes.length} outcomes answered for ${batch.length} items`));
+      else if (outcomes[i] !== undefined) w.resolve(outcomes[i] as R);
+      else w.reject(new Error(`group commit: the batch write answered no outcome for item ${i}`));
     });
   }
 
