@@ -141,6 +141,59 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
     expect((await update([{ conversion_id: 1 }])).body.error.code).toBe('validation_failed');
   });
 
+  it('applies one request of many updates in order, the same conversion twice included, as single updates would', async () => {
+    const referrer = await makePartner(ctx.app.db);
+    const { partnerId, clicks } = await partnerWithClicks(3, campaignId, { referrer_id: referrer });
+    const created = await upload(
+      clicks.map((c, i) => ({ clickid: c, type: 'Deposit', status: 'pending', txid: `M${i}` })),
+    );
+    const [a, b, c] = created.body.results.map((r: { conversion_id: number }) => r.conversion_id);
+    const res = await update([
+      { conversion_id: a, status: 'approved' },
+      { txid: 'M1', status: 'approved', payout: '60' },
+      { conversion_id: a, status: 'declined' },
+      { clickid: clicks[2], type: 'deposit', txid: 'M2', status: 'pending' },
+      { conversion_id: 999999999, status: 'approved' },
+      { conversion_id: b, status: 'approved', payout: '60' },
+      { conversion_id: c, payout: '1.005' },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { index: 0, status: 'updated', conversion_id: a },
+      { index: 1, status: 'updated', conversion_id: b },
+      { index: 2, status: 'updated', conversion_id: a },
+      { index: 3, status: 'unchanged', conversion_id: c },
+      { index: 4, status: 'error', error: expect.objectContaining({ code: 'conversion_not_found' }) },
+      { index: 5, status: 'unchanged', conversion_id: b },
+      { index: 6, status: 'error', error: expect.objectContaining({ field: 'payout' }) },
+    ]);
+    expect(await ctx.app.db('conversions').whereIn('id', [a, b, c]).orderBy('id').pluck('status')).toEqual([
+      'declined',
+      'approved',
+      'pending',
+    ]);
+    // a: pending -> approved -> declined; b: pending 50.00 -> approved 60.00; c untouched.
+    expect(await getBalance(ctx.app, partnerId)).toMatchObject({ available: 6000, pending: 5000 });
+    expect(await getBalance(ctx.app, referrer)).toMatchObject({ referral: 300, referralPending: 250 });
+    expect(
+      await ctx.app
+        .db('referral_commissions')
+        .whereIn('conversion_id', [a, b])
+        .orderBy('conversion_id')
+        .select('status', 'amount'),
+    ).toEqual([
+      { status: 'declined', amount: 250 },
+      { status: 'approved', amount: 300 },
+    ]);
+    expect(await rollupTotals(ctx.app.db, partnerId)).toMatchObject({
+      conv_total: 2,
+      conv_approved: 1,
+      conv_pending: 1,
+      conv_declined: 1,
+      payout: 11000,
+    });
+  });
+
   it('mirrors the referral commission through a decline, and payments reduce the balance', async () => {
     const referrer = await makePartner(ctx.app.db);
     const { partnerId, clicks } = await partnerWithClicks(1, campaignId, { referrer_id: referrer });
