@@ -1,14 +1,18 @@
 import type { Knex } from 'knex';
 import {
-  type CampaignTerms,
   type ConversionMoneyUpdate,
+  findConversionsByIds,
+  matchConversionsByClicks,
+  matchConversionsByTxids,
+  type SelectorMatch,
+  updateConversionsMoney,
+} from '../../db/repositories/conversion-updates.js';
+import {
+  type CampaignTerms,
   type ConversionRow,
   findCampaignTerms,
   findClicksByPublicIds,
   findClicksByRowIds,
-  findConversions,
-  findConversionsByIds,
-  updateConversionsMoney,
 } from '../../db/repositories/conversions.js';
 import {
   findReferralCommissions,
@@ -58,16 +62,15 @@ export async function updateConversionBatch(deps: Deps, items: UpdateItem[]): Pr
       { lock: true },
     );
     const found = [...convs.values()];
-    const [commissions, clicks] = await Promise.all([
-      findReferralCommissions(
-        trx,
-        found.map((c) => c.id),
-      ),
-      findClicksByRowIds(
-        trx,
-        found.map((c) => c.click_row_id),
-      ),
-    ]);
+    // One after the other: a transaction is one connection, which runs one statement at a time anyway.
+    const commissions = await findReferralCommissions(
+      trx,
+      found.map((c) => c.id),
+    );
+    const clicks = await findClicksByRowIds(
+      trx,
+      found.map((c) => c.click_row_id),
+    );
     // Revshare payouts follow a revenue change unless the item sets the payout itself: the rules are read
     // only when some item needs them.
     const needsRules = items.some(
@@ -142,22 +145,45 @@ const conversionNotFound = () =>
 
 /**
  * The conversion id each item names, or undefined with the item's error set. Items naming the id need no
- * statement; clicks are read in one statement; txid and clickid+type selectors read at most two ids each
- * (two: to tell an ambiguous selector), without locking: the rows are locked together afterwards.
+ * statement; the others are answered from one statement per kind (clicks by clickid, then conversions
+ * counted per txid and per click), without locking: the rows are locked together afterwards.
  */
 async function resolveIds(trx: Knex.Transaction, items: UpdateItem[], out: UpdateOutcome[]) {
-  const clickIds = [
-    ...new Set(items.flatMap((it) => (it.conversionId === undefined && it.clickId ? [it.clickId] : []))),
-  ];
-  const clicks = await findClicksByPublicIds(trx, clickIds);
-  const terms =
-    clicks.size > 0
-      ? await findCampaignTerms(trx, [...new Set([...clicks.values()].map((c) => c.campaignId))])
-      : new Map<number, CampaignTerms>();
+  const byClick = items.filter((it) => it.conversionId === undefined && it.clickId !== undefined);
+  const byTxid = items.filter((it) => it.conversionId === undefined && it.clickId === undefined);
+  const clicks = await findClicksByPublicIds(trx, [...new Set(byClick.map((it) => it.clickId as string))]);
+  const terms = await findCampaignTerms(trx, [...new Set([...clicks.values()].map((c) => c.campaignId))]);
+  const ofTxids = await matchConversionsByTxids(
+    trx,
+    byTxid.map((it) => it.txid ?? ''),
+  );
+  const ofClicks = await matchConversionsByClicks(
+    trx,
+    [...clicks.values()].map((c) => c.id),
+  );
   const ids: (number | undefined)[] = new Array(items.length);
   for (const [index, item] of items.entries()) {
     try {
-      ids[index] = await resolveId(trx, item, clicks, terms);
+      if (item.conversionId !== undefined) ids[index] = item.conversionId;
+      else if (item.clickId === undefined) ids[index] = single(ofTxids.get(item.txid ?? ''), item);
+      else {
+        const click = clicks.get(item.clickId);
+        const t = click && terms.get(click.campaignId);
+        if (!click || !t) throw notFound('click_not_found', `no click with clickid "${item.clickId}"`, 'clickid');
+        const typeKey = matchPayoutRule(t.rules, item.type).typeKey;
+        const groups = ofClicks.filter(
+          (g) =>
+            g.click_row_id === click.id && g.type_key === typeKey && (item.txid === undefined || g.txid === item.txid),
+        );
+        const match =
+          groups.length === 0
+            ? undefined
+            : {
+                firstId: Math.min(...groups.map((g) => g.firstId)),
+                count: groups.reduce((n, g) => n + g.count, 0),
+              };
+        ids[index] = single(match, item);
+      }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       out[index] = { status: 'error', error: err };
@@ -166,37 +192,17 @@ async function resolveIds(trx: Knex.Transaction, items: UpdateItem[], out: Updat
   return ids;
 }
 
-async function resolveId(
-  trx: Knex.Transaction,
-  item: UpdateItem,
-  clicks: Awaited<ReturnType<typeof findClicksByPublicIds>>,
-  terms: Map<number, CampaignTerms>,
-): Promise<number> {
-  if (item.conversionId !== undefined) return item.conversionId;
-  let found: ConversionRow[];
-  if (item.clickId === undefined) {
-    found = await findConversions(trx, { by: 'txid', txid: item.txid ?? '' }, { lock: false, limit: 2 });
-  } else {
-    const click = clicks.get(item.clickId);
-    const t = click && terms.get(click.campaignId);
-    if (!click || !t) throw notFound('click_not_found', `no click with clickid "${item.clickId}"`, 'clickid');
-    const rule = matchPayoutRule(t.rules, item.type);
-    found = await findConversions(
-      trx,
-      { by: 'click', clickRowId: click.id, typeKey: rule.typeKey, txid: item.txid },
-      { lock: false, limit: 2 },
-    );
-  }
-  const conv = found[0];
-  if (!conv) throw conversionNotFound();
-  if (found.length > 1) {
+/** The one conversion a selector names; not found or ambiguous otherwise. */
+function single(match: SelectorMatch | undefined, item: UpdateItem): number {
+  if (!match) throw conversionNotFound();
+  if (match.count > 1) {
     throw conflict(
       'ambiguous_conversion',
       'several conversions match; name it by conversion_id (or clickid, type and txid)',
       item.txid ? 'txid' : 'type',
     );
   }
-  return conv.id;
+  return match.firstId;
 }
 
 /** The item's change of this conversion, or null when it changes nothing. Throws AppError for bad amounts. */

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { PayoutRule } from '../../domain/payout-rules.js';
-import { insertRows, runEachOnSqlite } from '../insert-rows.js';
-import { isSqlite } from '../knex.js';
+import { insertRows } from '../insert-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -101,11 +100,6 @@ export async function findClicksByPublicIds(q: Q, clickIds: string[]): Promise<M
     for (const r of rows) out.set(String(r.click_id), toClick(r));
   }
   return out;
-}
-
-export async function findClickByRowId(q: Q, id: number): Promise<ClickForConversion | undefined> {
-  const r = await q('clicks').select(CLICK_COLUMNS).where({ id }).first();
-  return r ? toClick(r) : undefined;
 }
 
 export async function findCampaignTerms(q: Q, campaignIds: number[]): Promise<Map<number, CampaignTerms>> {
@@ -248,81 +242,6 @@ export async function findConversionIdsByKeys(q: Q, keys: ConversionKey[]): Prom
   return out;
 }
 
-function toConversion(r: Record<string, unknown>): ConversionRow {
-  return {
-    id: Number(r['id']),
-    click_row_id: Number(r['click_row_id']),
-    partner_id: Number(r['partner_id']),
-    campaign_id: Number(r['campaign_id']),
-    type: String(r['type']),
-    type_key: String(r['type_key']),
-    status: r['status'] as ConversionStatus,
-    payout: Number(r['payout']),
-    revenue: Number(r['revenue']),
-    currency: String(r['currency']),
-    txid: String(r['txid']),
-    created_at: Number(r['created_at']),
-    updated_at: Number(r['updated_at']),
-  };
-}
-
-/** How an update names its conversion; the use case decides which of these an item used. */
-export type ConversionSelector =
-  | { by: 'id'; id: number }
-  | { by: 'txid'; txid: string }
-  | { by: 'click'; clickRowId: number; typeKey: string; txid?: string };
-
-/**
- * Conversions matching a selector, at most `limit` (callers ask for 2 to detect ambiguity). With `lock`
- * the rows stay locked until the transaction ends, so two updates of one conversion apply one after the
- * other (PostgreSQL; SQLite transactions are serial anyway).
- */
-export async function findConversions(
-  trx: Q,
-  sel: ConversionSelector,
-  opts: { lock: boolean; limit: number },
-): Promise<ConversionRow[]> {
-  let q = trx('conversions').select('*').orderBy('id').limit(opts.limit);
-  if (sel.by === 'id') q = q.where({ id: sel.id });
-  else if (sel.by === 'txid') q = q.where({ txid: sel.txid });
-  else {
-    q = q.where({ click_row_id: sel.clickRowId, type_key: sel.typeKey });
-    if (sel.txid !== undefined) q = q.where({ txid: sel.txid });
-  }
-  if (opts.lock && !isSqlite(trx)) q = q.forUpdate();
-  return (await q).map(toConversion);
-}
-
-export async function updateConversionMoney(
-  trx: Q,
-  id: number,
-  patch: { status: ConversionStatus; payout: number; revenue: number; updated_at: number },
-): Promise<void> {
-  await trx('conversions').where({ id }).update(patch);
-}
-
-/**
- * Conversions by id, in id order. With `lock` (PostgreSQL) they stay locked until the transaction ends, taken
- * in id order in one statement, so two requests updating overlapping conversions wait instead of deadlocking.
- */
-export async function findConversionsByIds(
-  trx: Q,
-  ids: readonly number[],
-  opts: { lock: boolean },
-): Promise<Map<number, ConversionRow>> {
-  const out = new Map<number, ConversionRow>();
-  const unique = [...new Set(ids)].sort((a, b) => a - b);
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    let q = trx('conversions')
-      .select('*')
-      .whereIn('id', unique.slice(i, i + CHUNK))
-      .orderBy('id');
-    if (opts.lock && !isSqlite(trx)) q = q.forUpdate();
-    for (const r of await q) out.set(Number(r.id), toConversion(r));
-  }
-  return out;
-}
-
 /** Clicks by row id, with what a conversion needs of them. */
 export async function findClicksByRowIds(q: Q, ids: readonly number[]): Promise<Map<number, ClickForConversion>> {
   const out = new Map<number, ClickForConversion>();
@@ -334,42 +253,4 @@ export async function findClicksByRowIds(q: Q, ids: readonly number[]): Promise<
     for (const r of rows) out.set(Number(r.id), toClick(r));
   }
   return out;
-}
-
-export interface ConversionMoneyUpdate {
-  id: number;
-  status: ConversionStatus;
-  payout: number;
-  revenue: number;
-  updated_at: number;
-}
-
-/**
- * Sets status and money of many conversions: one UPDATE ... FROM (VALUES ...) per 500 rows on PostgreSQL
- * (a round trip each), one cached single-row UPDATE run per row on the SQLite writer (see insert-rows.ts).
- */
-export async function updateConversionsMoney(trx: Q, rows: readonly ConversionMoneyUpdate[]): Promise<void> {
-  const sorted = [...rows].sort((a, b) => a.id - b.id);
-  const params = sorted.map((r) => [r.status, r.payout, r.revenue, r.updated_at, r.id]);
-  if (
-    await runEachOnSqlite(
-      trx,
-      'UPDATE conversions SET status = ?, payout = ?, revenue = ?, updated_at = ? WHERE id = ?',
-      params,
-    )
-  ) {
-    return;
-  }
-  for (let i = 0; i < sorted.length; i += CHUNK) {
-    const part = sorted.slice(i, i + CHUNK);
-    // CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
-    const values = part
-      .map(() => '(CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))')
-      .join(', ');
-    await trx.raw(
-      `UPDATE conversions SET status = v.column2, payout = v.column3, revenue = v.column4, updated_at = v.column5
-       FROM (VALUES ${values}) AS v WHERE conversions.id = v.column1`,
-      part.flatMap((r) => [r.id, r.status, r.payout, r.revenue, r.updated_at]),
-    );
-  }
 }

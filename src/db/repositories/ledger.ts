@@ -42,11 +42,6 @@ export async function insertReferralCommissions(trx: Q, rows: Omit<ReferralCommi
   }
 }
 
-export async function findReferralCommission(trx: Q, conversionId: number): Promise<ReferralCommissionRow | undefined> {
-  const r = await trx('referral_commissions').where({ conversion_id: conversionId }).first();
-  return r ? toCommission(r) : undefined;
-}
-
 function toCommission(r: ReferralCommissionRow): ReferralCommissionRow {
   return {
     ...r,
@@ -59,14 +54,6 @@ function toCommission(r: ReferralCommissionRow): ReferralCommissionRow {
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
   };
-}
-
-export async function updateReferralCommission(
-  trx: Q,
-  id: number,
-  patch: { amount: number; status: ConversionStatus; updated_at: number },
-): Promise<void> {
-  await trx('referral_commissions').where({ id }).update(patch);
 }
 
 /** Sum of a partner's entries per (account, currency). */
