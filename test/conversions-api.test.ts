@@ -144,6 +144,15 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
   it('applies one request of many updates in order, the same conversion twice included, as single updates would', async () => {
     const referrer = await makePartner(ctx.app.db);
     const { partnerId, clicks } = await partnerWithClicks(3, campaignId, { referrer_id: referrer });
+    // A chat with notifications on: each status change is its own message, as when items were applied singly.
+    await ctx.app.db('chat_identities').insert({
+      platform: 'telegram',
+      user_id: `u${partnerId}`,
+      partner_id: partnerId,
+      chat_id: `c${partnerId}`,
+      linked_at: Date.now(),
+      notify: true,
+    });
     const created = await upload(
       clicks.map((c, i) => ({ clickid: c, type: 'Deposit', status: 'pending', txid: `M${i}` })),
     );
@@ -184,6 +193,13 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
       conv_declined: 1,
       payout: 11000,
     });
+    const notes = await ctx.app.db('notifications').where({ partner_id: partnerId, kind: 'conversion' }).orderBy('id');
+    const changes = notes.map((n) => JSON.parse(n.payload).items).filter((items) => items[0].event === 'status');
+    expect(changes.map((items: { status: string }[]) => items.map((i) => i.status))).toEqual([
+      ['approved'],
+      ['approved'],
+      ['declined'],
+    ]);
   });
 
   it('mirrors the referral commission through a decline, and payments reduce the balance', async () => {

@@ -135,7 +135,7 @@ export async function updateConversionBatch(deps: Deps, items: UpdateItem[]): Pr
     }
     await updateConversionsMoney(trx, [...conversionRows.values()]);
     await updateReferralCommissions(trx, [...commissionRows.values()]);
-    await applyConversionChanges(trx, changes, now, outboxOf(deps));
+    await applyConversionChanges(trx, changes, now, { ...outboxOf(deps), notePerEvent: true });
     return out;
   });
 }
