@@ -168,6 +168,21 @@ describe('group commit', () => {
     expect(sizes).toEqual([1, 1, 1]);
   });
 
+  it('answers a written batch even when a metrics or logging hook throws', async () => {
+    const boom = () => {
+      throw new Error('hook failed');
+    };
+    const gc = createGroupCommit<number, number>(
+      async (items) => {
+        if (items.includes(0)) throw new Error('write failed');
+        return items;
+      },
+      { onBatch: boom, onBatchFailed: boom },
+    );
+    await expect(Promise.all([gc.submit(1), gc.submit(2)])).resolves.toEqual([1, 2]);
+    await expect(gc.submit(0)).rejects.toThrow('write failed');
+  });
+
   it('rejects items a write answered no outcome for', async () => {
     const gc = createGroupCommit<number, number>(async (items) => items.slice(1));
     const settled = await Promise.allSettled([gc.submit(1), gc.submit(2)]);

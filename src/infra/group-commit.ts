@@ -104,11 +104,13 @@ export function createGroupCommit<T, R = void>(
     let settle: () => void;
     try {
       const outcomes = await write(batch.map((w) => w.item));
-      opts.onBatch?.(batch.length);
-      settle = () => answer(batch, outcomes);
+      settle = () => {
+        batchWritten(batch.length);
+        answer(batch, outcomes);
+      };
     } catch (err) {
       if (opts.isolateFailures && batch.length > 1) {
-        opts.onBatchFailed?.(err, batch.length);
+        failedWith(err, batch.length);
         // Still holding the batch's slot: isolating a bad item must not add load to a database in trouble.
         await writeOneByOne(batch);
         settle = () => undefined;
@@ -134,8 +136,26 @@ export function createGroupCommit<T, R = void>(
   }
 
   function rejectAll(batch: Waiting<T, R>[], err: unknown): void {
-    const e = opts.onBatchFailed?.(err, batch.length) ?? err;
+    const e = failedWith(err, batch.length);
     for (const w of batch) w.reject(e);
+  }
+
+  // The hooks are metrics and logging: one that throws must neither fail a written batch nor leave its
+  // callers waiting, so their errors stop here.
+  function batchWritten(size: number): void {
+    try {
+      opts.onBatch?.(size);
+    } catch {
+      // see above
+    }
+  }
+
+  function failedWith(err: unknown, size: number): unknown {
+    try {
+      return opts.onBatchFailed?.(err, size) ?? err;
+    } catch {
+      return err;
+    }
   }
 
   /** Each item answered as soon as its own write settles. */
@@ -143,7 +163,7 @@ export function createGroupCommit<T, R = void>(
     for (const w of batch) {
       try {
         const outcomes = await write([w.item]);
-        opts.onBatch?.(1);
+        batchWritten(1);
         answer([w], outcomes);
       } catch (e) {
         rejectAll([w], e);
