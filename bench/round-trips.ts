@@ -3,8 +3,9 @@
  * a click batch, a conversion batch (referred partner, a postback, a chat with notifications on) and a
  * conversion update request. `npx tsx bench/round-trips.ts [batch size, default 100]`.
  *
- * Counts, not timings: deterministic, so a before/after comparison needs one run each. Uses a throwaway
- * database made with the test role (see bench-database.ts).
+ * The counts are deterministic, so a before/after comparison needs one run each; the times beside them are
+ * one run's wall clock (noisy on a shared machine). Uses a throwaway database made with the test role (see
+ * bench-database.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,9 +93,13 @@ async function main(): Promise<void> {
     const counter = countStatements(db);
     const measure = async (what: string, fn: () => Promise<unknown>) => {
       const before = counter.count;
+      const t0 = performance.now();
       await fn();
+      const ms = performance.now() - t0;
       const n = counter.count - before;
-      console.log(`  ${what.padEnd(44)} ${String(n).padStart(5)} statements (${(n / N).toFixed(2)} per item)`);
+      console.log(
+        `  ${what.padEnd(44)} ${String(n).padStart(5)} statements (${(n / N).toFixed(2)} per item), ${Math.round(ms)} ms`,
+      );
     };
     console.log(`round trips on PostgreSQL, batches of ${N}`);
     await measure(`click batch of ${N}`, () => storeClickBatch(db, clicks));
