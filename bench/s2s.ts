@@ -1,7 +1,8 @@
 /**
- * S2S conversion throughput: `npx tsx bench/s2s.ts [seconds]` (or `npm run bench:s2s`).
+ * S2S conversion throughput: `npx tsx bench/s2s.ts [seconds] [--db postgres]` (or `npm run bench:s2s`).
  *
- * Boots the real app on a fresh SQLite file (no Redis), seeds one partner, one campaign and 200k clicks,
+ * Boots the real app on a fresh SQLite file (or, with `--db postgres`, a throwaway PostgreSQL database; see
+ * bench-database.ts), no Redis, seeds one partner, one campaign and 200k clicks,
  * then drives GET /postback with autocannon from a CHILD process (so the load generator does not share the
  * server's event loop), one unique clickid per request. A bare 200 route on the same server, measured in
  * the same run, is the baseline. Afterwards it checks conversion rows == 2xx answers (plus the requests
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { benchDatabase, benchFlavorOf, countStatements } from './bench-database.js';
 
 const CLICKS = 200_000;
 const CONNECTIONS = 64;
@@ -84,7 +86,8 @@ function drive(opts: ClientOptions): Promise<ClientResult> {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(process.argv[2] ?? 10);
+  const seconds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
+  const database = await benchDatabase(benchFlavorOf(process.argv.slice(2)));
   // Imported here so the client child does not load the app.
   const { createApp } = await import('../src/main/create-app.js');
   const { buildConfig } = await import('../src/config/index.js');
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
   const { createLogger } = await import('../src/infra/logger.js');
 
   const dir = mkdtempSync(path.join(tmpdir(), 'pd-bench-s2s-'));
-  const config = buildConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0', SEED_DEMO: 'false' });
+  const config = buildConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0', SEED_DEMO: 'false', ...database.env });
   const app = await createApp(config, { redis: null, logger: createLogger('silent') });
   try {
     const db = app.db;
@@ -146,10 +149,12 @@ async function main(): Promise<void> {
       postback: false,
       clicks: 0,
     });
+    const statements = countStatements(db);
     const s2s = await drive({ url: base, seconds, postback: true, clicks: CLICKS });
     await server.close();
     // Requests cut off at the deadline may still be queued for writing; count after they are booked.
     await app.conversionWriter.close();
+    const statementCount = statements.count;
 
     const conversions = Number((await db('conversions').count({ n: '*' }).first())?.n ?? 0);
     const withLedger = Number(
@@ -163,7 +168,7 @@ async function main(): Promise<void> {
     const batchCount = batches.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
     const batchSum = batches.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
     const f = (x: number) => Math.round(x).toLocaleString('en-US');
-    console.log(`\nS2S /postback on SQLite, ${CONNECTIONS} connections, client in a child process`);
+    console.log(`\nS2S /postback on ${database.label}, ${CONNECTIONS} connections, client in a child process`);
     console.log(`  baseline bare 200 : ${f(bare.rps)} req/s   p50 ${bare.p50} ms   p99 ${bare.p99} ms`);
     console.log(`  postback          : ${f(s2s.rps)} conversions/s   p50 ${s2s.p50} ms   p99 ${s2s.p99} ms`);
     console.log(`  ratio to baseline : ${(s2s.rps / bare.rps).toFixed(2)}`);
@@ -174,6 +179,11 @@ async function main(): Promise<void> {
     console.log(
       `  write batches ${f(batchCount)}, mean ${(batchSum / Math.max(1, batchCount)).toFixed(1)} conversions each`,
     );
+    if (database.label !== 'SQLite') {
+      console.log(
+        `  statements ${f(statementCount)}: ${(statementCount / Math.max(1, batchCount)).toFixed(1)} per batch, ${(statementCount / Math.max(1, batchSum)).toFixed(2)} per conversion`,
+      );
+    }
     console.log(
       `  target >= 3,000/s: ${s2s.rps >= 3000 ? 'met' : 'NOT met'} (shared 2-core machine: figures are noisy)`,
     );
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await app.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

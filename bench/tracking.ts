@@ -1,8 +1,9 @@
 /**
- * Tracking redirect throughput: GET /t/:campaignId with the click stored on SQLite, beside a bare 302 from
+ * Tracking redirect throughput: GET /t/:campaignId with the click stored on SQLite (or, with `--db postgres`,
+ * a throwaway PostgreSQL database; see bench-database.ts), beside a bare 302 from
  * the same server in the same run. Targets (issue 2): >= 10,000 redirects/s and >= 0.5 of the bare figure.
  *
- *   npx tsx bench/tracking.ts [--duration 10] [--connections 100] [--warmup 3] [--rounds 1]
+ *   npx tsx bench/tracking.ts [--duration 10] [--connections 100] [--warmup 3] [--rounds 1] [--db postgres]
  *
  * On a shared machine use --rounds 3: bare and tracking runs alternate and medians are reported.
  *
@@ -18,6 +19,7 @@ import { buildConfig } from '../src/config/index.js';
 import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
 import { createApp } from '../src/main/create-app.js';
+import { benchDatabase, countStatements } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '1' },
+    db: { type: 'string', default: 'sqlite' },
   },
 });
 const duration = Number(args.duration);
@@ -97,6 +100,9 @@ function load(url: string, secs: number, requests: unknown[]): Promise<Load> {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pd-bench-tracking-'));
+  if (args.db !== 'sqlite' && args.db !== 'postgres')
+    throw new Error(`--db must be sqlite or postgres, got "${args.db}"`);
+  const database = await benchDatabase(args.db);
   // The load generator plays the proxy: its X-Forwarded-For spreads clicks over many addresses (and countries).
   const config = buildConfig({
     DATA_DIR: dataDir,
@@ -104,6 +110,7 @@ async function main() {
     PORT: '0',
     SEED_DEMO: 'false',
     TRUST_PROXY: '127.0.0.1,::1',
+    ...database.env,
   });
   const app = await createApp(config, { redis: null, logger: createLogger('warn') });
   const server = await buildServer(app);
@@ -147,7 +154,7 @@ async function main() {
   const cpuOf = (u: NodeJS.CpuUsage) => u.user + u.system;
 
   console.log(
-    `tracking bench: SQLite, ${connections} connections, ${rounds} round(s) of ${duration} s bare + ${duration} s tracking (after ${warmup} s warm-up each)`,
+    `tracking bench: ${database.label}, ${connections} connections, ${rounds} round(s) of ${duration} s bare + ${duration} s tracking (after ${warmup} s warm-up each)`,
   );
   if (warmup > 0) {
     await load(base, warmup, bare);
@@ -157,6 +164,7 @@ async function main() {
 
   const rows: { bare: Load; track: Load; bareCpu: number; trackCpu: number; stored: number }[] = [];
   const batchesBefore = await batchStats();
+  const statements = countStatements(app.db);
   for (let r = 0; r < rounds; r++) {
     let cpu = process.cpuUsage();
     const bareRun = await load(base, duration, bare);
@@ -169,6 +177,7 @@ async function main() {
     rows.push({ bare: bareRun, track: trackRun, bareCpu, trackCpu, stored: (await countClicks()) - before });
   }
   const batchesAfter = await batchStats();
+  const statementCount = statements.count;
 
   const fmt = (name: string, r: Load) =>
     `${name.padEnd(24)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   (${r.non3xx} non-302, ${r.errors} errors, ${r.timeouts} timeouts)`;
@@ -190,6 +199,12 @@ async function main() {
   console.log(
     `group commit: ${batches} batches, ${Math.round((batchesAfter.sum - batchesBefore.sum) / Math.max(1, batches))} clicks per batch on average`,
   );
+  if (database.label !== 'SQLite') {
+    // Every statement of the timed rounds (bare rounds send none), over the click batches written meanwhile.
+    console.log(
+      `statements: ${statementCount}, ${(statementCount / Math.max(1, batches)).toFixed(1)} per batch, ${(statementCount / Math.max(1, batchesAfter.sum - batchesBefore.sum)).toFixed(3)} per click`,
+    );
+  }
 
   // A request still in flight when autocannon stops is stored and answered, but not counted by autocannon.
   const redirects = rows.reduce((n, x) => n + x.track.s3xx, 0);
@@ -206,6 +221,7 @@ async function main() {
 
   await server.close();
   await app.close();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
   if (!consistent) process.exitCode = 1;
 }

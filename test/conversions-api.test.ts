@@ -141,6 +141,67 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
     expect((await update([{ conversion_id: 1 }])).body.error.code).toBe('validation_failed');
   });
 
+  it('applies one request of many updates in order, the same conversion twice included, as single updates would', async () => {
+    const referrer = await makePartner(ctx.app.db);
+    const { partnerId, clicks } = await partnerWithClicks(3, campaignId, { referrer_id: referrer });
+    // A chat with notifications on: each status change is its own message, as when items were applied singly.
+    await ctx.app.db('chat_identities').insert({
+      platform: 'telegram',
+      user_id: `u${partnerId}`,
+      partner_id: partnerId,
+      chat_id: `c${partnerId}`,
+      linked_at: Date.now(),
+      notify: true,
+    });
+    const created = await upload(
+      clicks.map((c, i) => ({ clickid: c, type: 'Deposit', status: 'pending', txid: `M${i}` })),
+    );
+    const [a, b, c] = created.body.results.map((r: { conversion_id: number }) => r.conversion_id);
+    const res = await update([
+      { conversion_id: a, status: 'approved' },
+      { txid: 'M1', status: 'approved', payout: '60' },
+      { conversion_id: a, status: 'declined' },
+      { clickid: clicks[2], type: 'deposit', txid: 'M2', status: 'pending' },
+      { conversion_id: 999999999, status: 'approved' },
+      { conversion_id: b, status: 'approved', payout: '60' },
+      { conversion_id: c, payout: '1.005' },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { index: 0, status: 'updated', conversion_id: a },
+      { index: 1, status: 'updated', conversion_id: b },
+      { index: 2, status: 'updated', conversion_id: a },
+      { index: 3, status: 'unchanged', conversion_id: c },
+      { index: 4, status: 'error', error: expect.objectContaining({ code: 'conversion_not_found' }) },
+      { index: 5, status: 'unchanged', conversion_id: b },
+      { index: 6, status: 'error', error: expect.objectContaining({ field: 'payout' }) },
+    ]);
+    // Ids follow the batch's insert order (by conversion key), not the upload order: read them one by one.
+    const statusOf = async (id: number) => (await ctx.app.db('conversions').where({ id }).first()).status;
+    expect([await statusOf(a), await statusOf(b), await statusOf(c)]).toEqual(['declined', 'approved', 'pending']);
+    // a: pending -> approved -> declined; b: pending 50.00 -> approved 60.00; c untouched.
+    expect(await getBalance(ctx.app, partnerId)).toMatchObject({ available: 6000, pending: 5000 });
+    expect(await getBalance(ctx.app, referrer)).toMatchObject({ referral: 300, referralPending: 250 });
+    const commissionOf = (id: number) =>
+      ctx.app.db('referral_commissions').where({ conversion_id: id }).first('status', 'amount');
+    expect(await commissionOf(a)).toEqual({ status: 'declined', amount: 250 });
+    expect(await commissionOf(b)).toEqual({ status: 'approved', amount: 300 });
+    expect(await rollupTotals(ctx.app.db, partnerId)).toMatchObject({
+      conv_total: 2,
+      conv_approved: 1,
+      conv_pending: 1,
+      conv_declined: 1,
+      payout: 11000,
+    });
+    const notes = await ctx.app.db('notifications').where({ partner_id: partnerId, kind: 'conversion' }).orderBy('id');
+    const changes = notes.map((n) => JSON.parse(n.payload).items).filter((items) => items[0].event === 'status');
+    expect(changes.map((items: { status: string }[]) => items.map((i) => i.status))).toEqual([
+      ['approved'],
+      ['approved'],
+      ['declined'],
+    ]);
+  });
+
   it('mirrors the referral commission through a decline, and payments reduce the balance', async () => {
     const referrer = await makePartner(ctx.app.db);
     const { partnerId, clicks } = await partnerWithClicks(1, campaignId, { referrer_id: referrer });

@@ -1,8 +1,8 @@
 /**
- * Two small batchers that let a worker running hundreds of jobs at once talk to the database in a few
- * statements: reads of deliveries that arrive in the same tick share one query, and attempt outcomes are
- * written by group commit (whatever queued while the previous transaction ran goes in the next one).
- * SQLite has one connection; without this every job would wait for every other job's statements.
+ * A small batcher that lets a worker running hundreds of jobs at once talk to the database in a few
+ * statements: reads of deliveries that arrive in the same tick share one query (attempt outcomes are
+ * written by group commit, src/infra/group-commit.ts). SQLite has one connection; without this every job
+ * would wait for every other job's statements.
  */
 
 export interface BatchLoader<K, V> {
@@ -38,66 +38,6 @@ export function createBatchLoader<K, V>(
           setImmediate(() => void flush());
         }
       });
-    },
-  };
-}
-
-export interface GroupCommit<T> {
-  submit(item: T): Promise<void>;
-  /** Waits until everything submitted so far is written. */
-  drain(): Promise<void>;
-}
-
-export function createGroupCommit<T>(
-  write: (items: T[]) => Promise<void>,
-  opts: { concurrency: number; maxBatch?: number },
-): GroupCommit<T> {
-  const maxBatch = opts.maxBatch ?? 1000;
-  let queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  let running = 0;
-  let scheduled = false;
-  let idle: (() => void)[] = [];
-
-  const kick = () => {
-    if (scheduled || running >= opts.concurrency || queue.length === 0) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      while (running < opts.concurrency && queue.length > 0) {
-        const batch = queue.slice(0, maxBatch);
-        queue = queue.slice(batch.length);
-        running += 1;
-        write(batch.map((b) => b.item))
-          .then(
-            () => {
-              for (const b of batch) b.resolve();
-            },
-            (err) => {
-              for (const b of batch) b.reject(err);
-            },
-          )
-          .finally(() => {
-            running -= 1;
-            kick();
-            if (running === 0 && queue.length === 0) {
-              for (const fn of idle) fn();
-              idle = [];
-            }
-          });
-      }
-    });
-  };
-
-  return {
-    submit(item) {
-      return new Promise((resolve, reject) => {
-        queue.push({ item, resolve, reject });
-        kick();
-      });
-    },
-    drain() {
-      if (running === 0 && queue.length === 0) return Promise.resolve();
-      return new Promise((resolve) => idle.push(resolve));
     },
   };
 }

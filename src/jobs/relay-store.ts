@@ -11,7 +11,8 @@ import {
 } from '../db/repositories/deliveries.js';
 import { insertPartnerEvents, type PartnerEvent } from '../db/repositories/partner-events.js';
 import { disablePostbackRow } from '../db/repositories/postbacks.js';
-import { type BatchLoader, createBatchLoader, createGroupCommit, type GroupCommit } from './batching.js';
+import { createGroupCommit, type GroupCommit } from '../infra/group-commit.js';
+import { type BatchLoader, createBatchLoader } from './batching.js';
 
 /** One thing the worker learned, written together with everything else that finished meanwhile. */
 export type RelayWrite =
@@ -81,6 +82,7 @@ export function createRelayStore(
         await insertPartnerEvents(trx, events);
       });
       if (events.length > 0) onEvents(events);
+      return undefined;
     },
     { concurrency: isSqlite(deps.db) ? 1 : 4, maxBatch: 2000 },
   );

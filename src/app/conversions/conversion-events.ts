@@ -35,6 +35,12 @@ export interface OutboxOptions {
   /** This process's dispatchers, woken after the commit. */
   signals?: CommitSignals | undefined;
   chatOptIns?: ChatOptInCache | undefined;
+  /**
+   * One chat message per event instead of one per partner: conversion updates were notified item by item
+   * when each item had its own transaction, and partners keep getting the same messages now that a request
+   * is one transaction.
+   */
+  notePerEvent?: boolean | undefined;
 }
 
 /** The outbox options of a use case's dependencies. */

@@ -56,18 +56,24 @@ async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: Cha
 export async function queueConversionNotifications(
   trx: Knex.Transaction,
   events: ConversionEvent[],
-  outbox: Pick<OutboxOptions, 'signals' | 'chatOptIns'> = {},
+  outbox: Pick<OutboxOptions, 'signals' | 'chatOptIns' | 'notePerEvent'> = {},
 ): Promise<void> {
   const relevant = events.filter((e) => e.kind === 'created' || e.before?.status !== e.after.status);
   if (relevant.length === 0) return;
   const on = await optedIn(trx, [...new Set(relevant.map((e) => e.partnerId))], outbox.chatOptIns);
   if (on.size === 0) return;
-  const byPartner = new Map<number, ConversionEvent[]>();
-  for (const e of relevant) {
-    if (!on.has(e.partnerId)) continue;
-    const list = byPartner.get(e.partnerId) ?? [];
-    list.push(e);
-    byPartner.set(e.partnerId, list);
+  const byPartner: [number, ConversionEvent[]][] = [];
+  if (outbox.notePerEvent) {
+    for (const e of relevant) if (on.has(e.partnerId)) byPartner.push([e.partnerId, [e]]);
+  } else {
+    const lists = new Map<number, ConversionEvent[]>();
+    for (const e of relevant) {
+      if (!on.has(e.partnerId)) continue;
+      const list = lists.get(e.partnerId) ?? [];
+      list.push(e);
+      lists.set(e.partnerId, list);
+    }
+    byPartner.push(...lists);
   }
   const rows: NewNotification[] = [];
   for (const [partnerId, list] of byPartner) {

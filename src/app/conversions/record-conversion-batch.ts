@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import {
+  addPayoutRules,
   type ConversionKey,
   conversionKey,
-  findCampaignTerms,
-  findClicksByPublicIds,
+  findClicksWithTerms,
   findConversionIdsByKeys,
-  findReferralTerms,
   insertConversionsSkippingDuplicates,
   type NewConversionRow,
 } from '../../db/repositories/conversions.js';
@@ -34,19 +33,16 @@ export async function recordConversionBatch(deps: Deps, reqs: ConversionRequest[
  * Everything the batch reads, before its transaction: clicks never change once written, and a campaign,
  * referral or postback edited meanwhile is simply edited a moment later for this batch. So the write
  * transaction holds the database's writer only for its inserts. Duplicates are still settled inside it.
+ * Three statements in two round trips whatever the batch size: the clicks with their campaign's currency and
+ * their partner's referral terms, then the payout rules and the postbacks side by side.
  * On SQLite these small indexed reads go to the writer connection, not the read pool: there they are
  * synchronous prepared statements of a few microseconds, where a trip to a pool connection on another thread
  * costs more than the reads themselves (measured with the earlier off-thread driver: 7 % of the main thread).
  */
 async function lookUp(q: Knex, reqs: ConversionRequest[]) {
-  const clicks = await findClicksByPublicIds(q, [...new Set(reqs.map((r) => r.clickId))]);
-  const found = [...clicks.values()];
-  const partnerIds = [...new Set(found.map((c) => c.partnerId))];
-  const [campaigns, partners, postbacks] = await Promise.all([
-    findCampaignTerms(q, [...new Set(found.map((c) => c.campaignId))]),
-    findReferralTerms(q, partnerIds),
-    findEnabledRules(q, partnerIds),
-  ]);
+  const { clicks, campaigns, partners } = await findClicksWithTerms(q, [...new Set(reqs.map((r) => r.clickId))]);
+  const partnerIds = [...new Set([...clicks.values()].map((c) => c.partnerId))];
+  const [, postbacks] = await Promise.all([addPayoutRules(q, campaigns), findEnabledRules(q, partnerIds)]);
   return { clicks, campaigns, partners, postbacks };
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { LedgerAccount, LedgerReason } from '../../domain/ledger.js';
-import { insertRows } from '../insert-rows.js';
+import { insertRows, runEachOnSqlite } from '../insert-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -42,9 +42,7 @@ export async function insertReferralCommissions(trx: Q, rows: Omit<ReferralCommi
   }
 }
 
-export async function findReferralCommission(trx: Q, conversionId: number): Promise<ReferralCommissionRow | undefined> {
-  const r = await trx('referral_commissions').where({ conversion_id: conversionId }).first();
-  if (!r) return undefined;
+function toCommission(r: ReferralCommissionRow): ReferralCommissionRow {
   return {
     ...r,
     id: Number(r.id),
@@ -56,14 +54,6 @@ export async function findReferralCommission(trx: Q, conversionId: number): Prom
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
   };
-}
-
-export async function updateReferralCommission(
-  trx: Q,
-  id: number,
-  patch: { amount: number; status: ConversionStatus; updated_at: number },
-): Promise<void> {
-  await trx('referral_commissions').where({ id }).update(patch);
 }
 
 /** Sum of a partner's entries per (account, currency). */
@@ -108,4 +98,49 @@ export async function sumPaidPayments(q: Q, partnerId: number, currency: string)
     .where({ partner_id: partnerId, currency, status: 'paid' })
     .first();
   return Number(r?.total ?? 0);
+}
+
+/** Referral commissions of conversions, by conversion id (one at most each: the column is unique). */
+export async function findReferralCommissions(
+  trx: Q,
+  conversionIds: readonly number[],
+): Promise<Map<number, ReferralCommissionRow>> {
+  const out = new Map<number, ReferralCommissionRow>();
+  const unique = [...new Set(conversionIds)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const r of await trx('referral_commissions').whereIn('conversion_id', unique.slice(i, i + CHUNK))) {
+      out.set(Number(r.conversion_id), toCommission(r));
+    }
+  }
+  return out;
+}
+
+/** Sets amount and status of many commissions: one UPDATE ... FROM (VALUES ...) per 500 on PostgreSQL. */
+export async function updateReferralCommissions(
+  trx: Q,
+  rows: readonly { id: number; amount: number; status: ConversionStatus; updated_at: number }[],
+): Promise<void> {
+  const sorted = [...rows].sort((a, b) => a.id - b.id);
+  const params = sorted.map((r) => [r.amount, r.status, r.updated_at, r.id]);
+  if (
+    await runEachOnSqlite(
+      trx,
+      'UPDATE referral_commissions SET amount = ?, status = ?, updated_at = ? WHERE id = ?',
+      params,
+    )
+  ) {
+    return;
+  }
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    const part = sorted.slice(i, i + CHUNK);
+    // CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
+    const values = part
+      .map(() => '(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS BIGINT))')
+      .join(', ');
+    await trx.raw(
+      `UPDATE referral_commissions SET amount = v.column2, status = v.column3, updated_at = v.column4
+       FROM (VALUES ${values}) AS v WHERE referral_commissions.id = v.column1`,
+      part.flatMap((r) => [r.id, r.amount, r.status, r.updated_at]),
+    );
+  }
 }
