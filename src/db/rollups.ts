@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isSqlite } from './knex.js';
 
 /** What one fact adds to (or, negative, takes from) the report rollups. */
 export interface RollupDelta {
@@ -184,13 +185,76 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
   return { hourly: rows(full), dims: rows(dims), daily: rows(daily) };
 }
 
-/** Adds deltas to every rollup table inside the caller's transaction. */
+/**
+ * Books deltas for the report rollups inside the caller's transaction. On SQLite (one writer, nothing to
+ * contend with) they are added to every rollup table at once. On PostgreSQL they are appended to
+ * rollup_deltas, pre-summed per full key: upserting the hot rollup rows there made concurrent api
+ * processes wait on each other's row locks. The fold job (rollup-fold.ts) moves them into the rollup
+ * tables; reports add what is still in rollup_deltas, so figures are exact either way.
+ */
 export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
+  if (!isSqlite(trx)) {
+    await appendDeltaRows(trx, sumByHourlyKey(deltas));
+    return;
+  }
   const { hourly, dims, daily } = aggregateRollupDeltas(deltas);
+  await addRollupRows(trx, hourly, dims, daily);
+}
+
+/** Adds summed rows to the three rollup tables (in-transaction on SQLite; the fold job on PostgreSQL). */
+export async function addRollupRows(
+  trx: Knex | Knex.Transaction,
+  hourly: RollupRow[],
+  dims: RollupRow[],
+  daily: RollupRow[],
+): Promise<void> {
   await upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]);
   await upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]);
   await upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]);
+}
+
+/** Deltas summed per full rollup key (rollup_hourly's), without the projections. */
+function sumByHourlyKey(deltas: readonly RollupDelta[]): RollupRow[] {
+  const full = new Map<string, RollupRow>();
+  for (const d of deltas) {
+    const hour = Math.floor(d.at / HOUR_MS);
+    const landingId = d.landingId ?? 0;
+    const fk = `${d.partnerId}|${hour}|${d.campaignId}|${landingId}|${d.country}|${d.device}|${d.os}|${d.typeKey}`;
+    let r = full.get(fk) as (RollupRow & Metrics) | undefined;
+    if (!r) {
+      r = Object.assign(
+        {
+          partner_id: d.partnerId,
+          hour,
+          campaign_id: d.campaignId,
+          landing_id: landingId,
+          country: d.country,
+          device: d.device,
+          os: d.os,
+          type_key: d.typeKey,
+        },
+        zero(),
+      );
+      full.set(fk, r);
+    }
+    addInto(r, d);
+  }
+  return [...full.values()];
+}
+
+const DELTA_COLUMNS = [...ROLLUP_HOURLY_KEY, ...METRIC_COLUMNS];
+const DELTA_ROW = `(${DELTA_COLUMNS.map(() => '?').join(',')})`;
+
+/** One multi-row INSERT (no conflict target: nothing shared is locked), written by hand like insertClicks. */
+async function appendDeltaRows(trx: Knex | Knex.Transaction, rows: RollupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const bindings: (string | number)[] = [];
+    for (const r of chunk) for (const c of DELTA_COLUMNS) bindings.push(r[c] ?? 0);
+    const values = Array<string>(chunk.length).fill(DELTA_ROW).join(',');
+    await trx.raw(`insert into rollup_deltas (${DELTA_COLUMNS.join(',')}) values ${values}`, bindings);
+  }
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */
