@@ -114,18 +114,8 @@ function dimValue(k: HourlyKey, dim: RollupDim): string {
 
 const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
- * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
- * not from each delta (a batch of clicks shares few keys); the daily rows (UTC day = hour / 24) likewise from
- * the summed full-key rows. Rows come sorted by key so that concurrent transactions lock them in the same
- * order (no deadlocks).
- */
-export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
-  hourly: RollupRow[];
-  dims: RollupRow[];
-  daily: RollupRow[];
-} {
+/** Deltas summed per full rollup key (rollup_hourly's): the first step of every rollup write. */
+function sumByFullKey(deltas: readonly RollupDelta[]): Map<string, { key: HourlyKey; m: Metrics }> {
   const full = new Map<string, { key: HourlyKey; m: Metrics }>();
   for (const d of deltas) {
     const hour = Math.floor(d.at / HOUR_MS);
@@ -150,6 +140,22 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
     }
     addInto(f.m, d);
   }
+  return full;
+}
+
+/**
+ * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
+ * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
+ * not from each delta (a batch of clicks shares few keys); the daily rows (UTC day = hour / 24) likewise from
+ * the summed full-key rows. Rows come sorted by key so that concurrent transactions lock them in the same
+ * order (no deadlocks).
+ */
+export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
+  hourly: RollupRow[];
+  dims: RollupRow[];
+  daily: RollupRow[];
+} {
+  const full = sumByFullKey(deltas);
   const dims = new Map<string, { key: RollupRow; m: Metrics }>();
   const daily = new Map<string, { key: RollupRow; m: Metrics }>();
   const addTo = (into: typeof dims, mk: string, key: () => RollupRow, m: Metrics) => {
@@ -214,33 +220,9 @@ export async function addRollupRows(
   await upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]);
 }
 
-/** Deltas summed per full rollup key (rollup_hourly's), without the projections. */
+/** Deltas summed per full rollup key (rollup_hourly's), without the projections: rollup_deltas rows. */
 function sumByHourlyKey(deltas: readonly RollupDelta[]): RollupRow[] {
-  const full = new Map<string, RollupRow>();
-  for (const d of deltas) {
-    const hour = Math.floor(d.at / HOUR_MS);
-    const landingId = d.landingId ?? 0;
-    const fk = `${d.partnerId}|${hour}|${d.campaignId}|${landingId}|${d.country}|${d.device}|${d.os}|${d.typeKey}`;
-    let r = full.get(fk) as (RollupRow & Metrics) | undefined;
-    if (!r) {
-      r = Object.assign(
-        {
-          partner_id: d.partnerId,
-          hour,
-          campaign_id: d.campaignId,
-          landing_id: landingId,
-          country: d.country,
-          device: d.device,
-          os: d.os,
-          type_key: d.typeKey,
-        },
-        zero(),
-      );
-      full.set(fk, r);
-    }
-    addInto(r, d);
-  }
-  return [...full.values()];
+  return [...sumByFullKey(deltas).values()].map((v) => Object.assign({} as RollupRow, v.key, v.m));
 }
 
 const DELTA_COLUMNS = [...ROLLUP_HOURLY_KEY, ...METRIC_COLUMNS];
