@@ -12,8 +12,9 @@ const BATCH = 20_000;
 
 /**
  * Folds rollup_deltas into the rollup tables every `intervalMs` on PostgreSQL (nothing to do on SQLite).
- * Every worker process runs one; the fold's advisory lock lets one of them work at a time, the others find
- * it taken and wait for their next turn. A full batch is followed at once by another, so a burst drains
+ * Every api and worker process runs one (the `rollups` role, src/main/roles.ts), so deltas are folded in any
+ * deployment; the fold's advisory lock lets one of them work at a time, the others find it taken and wait
+ * for their next turn. A full batch is followed at once by another, so a burst drains
  * without waiting for the interval. Reports stay exact meanwhile (they read the unfolded tail); folding only
  * keeps that tail short, which keeps them fast.
  */
