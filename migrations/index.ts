@@ -10,6 +10,7 @@ import * as digests from './20261203000010_digests.js';
 import * as slackInstallations from './20261203000020_slack_installations.js';
 import * as managerChannel from './20261203000030_manager_channel.js';
 import * as linkAndTestFireIndexes from './20261203000050_link_and_test_fire_indexes.js';
+import * as rollupDeltas from './20261203000060_rollup_deltas.js';
 
 /**
  * Migrations are listed here rather than found by directory scan, so they load the same way under tsx,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261203000010_digests': digests,
   '20261203000020_slack_installations': slackInstallations,
   '20261203000030_manager_channel': managerChannel,
+  '20261203000060_rollup_deltas': rollupDeltas,
 };

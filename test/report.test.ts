@@ -3,6 +3,7 @@ import { backfillDimDaily } from '../migrations/20261124000004_daily_rollups.js'
 import { createApiKey } from '../src/app/admin/api-keys.js';
 import { buildReport } from '../src/app/reports/build-report.js';
 import { storeClickBatch } from '../src/db/repositories/click-batch.js';
+import { foldAllRollupDeltas } from '../src/db/rollup-fold.js';
 import { resolvePeriod } from '../src/domain/period.js';
 import { makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
@@ -356,6 +357,7 @@ describe.each(DB_FLAVORS)('daily rollups on %s', (flavor) => {
 
   it('keeps rollup_dim_daily equal to rollup_dim_hourly summed per UTC day, as the backfill builds it', async () => {
     const db = ctx.app.db;
+    await foldAllRollupDeltas(db); // PostgreSQL: the deltas still in rollup_deltas
     const daily = async () =>
       (await db('rollup_dim_daily').select().orderBy(['partner_id', 'dim', 'day', 'value', 'type_key'])).map((r) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : Number(v)])),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClickWriter } from '../src/app/tracking/click-writer.js';
 import type { NewClick } from '../src/db/repositories/clicks.js';
+import { foldAllRollupDeltas } from '../src/db/rollup-fold.js';
 import { createLogger } from '../src/infra/logger.js';
 import { grantAccess, makeCampaign, makePartner } from './helpers/fixtures.js';
 import { api, DB_FLAVORS, startTestApp, type TestContext } from './helpers/harness.js';
@@ -96,6 +97,7 @@ describe.each(DB_FLAVORS)('tracking redirect on %s', (flavor) => {
       ip: '203.0.113.0',
       user_agent: IPHONE,
     });
+    await foldAllRollupDeltas(ctx.app.db);
     const rollup = await ctx.app.db('rollup_hourly').where({ partner_id: partner, country: 'DE', device: 'mobile' });
     expect(rollup.reduce((s, r) => s + Number(r.clicks), 0)).toBeGreaterThanOrEqual(1);
   });
@@ -339,6 +341,7 @@ describe.each(DB_FLAVORS)('tracking redirect on %s', (flavor) => {
     expect(ids.size).toBe(200);
     const rows = await ctx.app.db('clicks').where({ campaign_id: c }).pluck('click_id');
     expect(new Set(rows)).toEqual(ids);
+    await foldAllRollupDeltas(ctx.app.db);
     const rollup = await ctx.app
       .db('rollup_dim_hourly')
       .where({ partner_id: partner, dim: 'campaign', value: String(c) });

@@ -35,6 +35,8 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
   let server: RunningRole | null = null;
   try {
     const { seeded, demoKey } = await seedIfEmpty(app, roles.seed, http);
+    // Started first, stopped last: the fold runs wherever facts are written (api) or jobs run (worker).
+    if (roles.worker || http) await root.start('rollups');
     // The relay first and HTTP before the bots: stopped in reverse, the bots go first (a webhook bot needs
     // HTTP while it runs) and the relay last, after HTTP took its final conversions.
     if (roles.worker) {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isSqlite } from './knex.js';
 
 /** What one fact adds to (or, negative, takes from) the report rollups. */
 export interface RollupDelta {
@@ -113,18 +114,8 @@ function dimValue(k: HourlyKey, dim: RollupDim): string {
 
 const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
- * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
- * not from each delta (a batch of clicks shares few keys); the daily rows (UTC day = hour / 24) likewise from
- * the summed full-key rows. Rows come sorted by key so that concurrent transactions lock them in the same
- * order (no deadlocks).
- */
-export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
-  hourly: RollupRow[];
-  dims: RollupRow[];
-  daily: RollupRow[];
-} {
+/** Deltas summed per full rollup key (rollup_hourly's): the first step of every rollup write. */
+function sumByFullKey(deltas: readonly RollupDelta[]): Map<string, { key: HourlyKey; m: Metrics }> {
   const full = new Map<string, { key: HourlyKey; m: Metrics }>();
   for (const d of deltas) {
     const hour = Math.floor(d.at / HOUR_MS);
@@ -149,6 +140,22 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
     }
     addInto(f.m, d);
   }
+  return full;
+}
+
+/**
+ * Sums deltas per key of each rollup table. PostgreSQL refuses an upsert that touches one row twice, and
+ * fewer rows is the point of batching. The per-dimension rows are projected from the summed full-key rows,
+ * not from each delta (a batch of clicks shares few keys); the daily rows (UTC day = hour / 24) likewise from
+ * the summed full-key rows. Rows come sorted by key so that concurrent transactions lock them in the same
+ * order (no deadlocks).
+ */
+export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
+  hourly: RollupRow[];
+  dims: RollupRow[];
+  daily: RollupRow[];
+} {
+  const full = sumByFullKey(deltas);
   const dims = new Map<string, { key: RollupRow; m: Metrics }>();
   const daily = new Map<string, { key: RollupRow; m: Metrics }>();
   const addTo = (into: typeof dims, mk: string, key: () => RollupRow, m: Metrics) => {
@@ -184,13 +191,52 @@ export function aggregateRollupDeltas(deltas: readonly RollupDelta[]): {
   return { hourly: rows(full), dims: rows(dims), daily: rows(daily) };
 }
 
-/** Adds deltas to every rollup table inside the caller's transaction. */
+/**
+ * Books deltas for the report rollups inside the caller's transaction. On SQLite (one writer, nothing to
+ * contend with) they are added to every rollup table at once. On PostgreSQL they are appended to
+ * rollup_deltas, pre-summed per full key: upserting the hot rollup rows there made concurrent api
+ * processes wait on each other's row locks. The fold job (rollup-fold.ts) moves them into the rollup
+ * tables; reports add what is still in rollup_deltas, so figures are exact either way.
+ */
 export async function applyRollupDeltas(trx: Knex | Knex.Transaction, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
+  if (!isSqlite(trx)) {
+    await appendDeltaRows(trx, sumByHourlyKey(deltas));
+    return;
+  }
   const { hourly, dims, daily } = aggregateRollupDeltas(deltas);
+  await addRollupRows(trx, hourly, dims, daily);
+}
+
+/** Adds summed rows to the three rollup tables (in-transaction on SQLite; the fold job on PostgreSQL). */
+export async function addRollupRows(
+  trx: Knex | Knex.Transaction,
+  hourly: RollupRow[],
+  dims: RollupRow[],
+  daily: RollupRow[],
+): Promise<void> {
   await upsert(trx, 'rollup_hourly', hourly, [...ROLLUP_HOURLY_KEY]);
   await upsert(trx, 'rollup_dim_hourly', dims, [...ROLLUP_DIM_KEY]);
   await upsert(trx, 'rollup_dim_daily', daily, [...ROLLUP_DIM_DAILY_KEY]);
+}
+
+/** Deltas summed per full rollup key (rollup_hourly's), without the projections: rollup_deltas rows. */
+function sumByHourlyKey(deltas: readonly RollupDelta[]): RollupRow[] {
+  return [...sumByFullKey(deltas).values()].map((v) => Object.assign({} as RollupRow, v.key, v.m));
+}
+
+const DELTA_COLUMNS = [...ROLLUP_HOURLY_KEY, ...METRIC_COLUMNS];
+const DELTA_ROW = `(${DELTA_COLUMNS.map(() => '?').join(',')})`;
+
+/** One multi-row INSERT (no conflict target: nothing shared is locked), written by hand like insertClicks. */
+async function appendDeltaRows(trx: Knex | Knex.Transaction, rows: RollupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const bindings: (string | number)[] = [];
+    for (const r of chunk) for (const c of DELTA_COLUMNS) bindings.push(r[c] ?? 0);
+    const values = Array<string>(chunk.length).fill(DELTA_ROW).join(',');
+    await trx.raw(`insert into rollup_deltas (${DELTA_COLUMNS.join(',')}) values ${values}`, bindings);
+  }
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */

@@ -39,6 +39,16 @@ export const ROLES = {
     const worker = await startWorker(app);
     return { stop: () => worker.stop() };
   },
+  /**
+   * Folds the report rollups' deltas into the rollup tables (PostgreSQL; nothing to do on SQLite). Every
+   * process that writes facts runs one, so no deployment shape leaves deltas unfolded; an advisory lock lets
+   * one fold at a time.
+   */
+  async rollups({ app }) {
+    const { startRollupFolder } = await import('../jobs/rollup-folder.js');
+    const folder = startRollupFolder(app.db, app.logger);
+    return { stop: () => folder.stop() };
+  },
   /** E-mail digests: the hourly tick (a BullMQ job scheduler), the rate-limited sender, the reconciler. */
   async digests({ app }) {
     const { startDigestWorker } = await import('../jobs/digests/start.js');

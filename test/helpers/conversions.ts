@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { foldAllRollupDeltas } from '../../src/db/rollup-fold.js';
 
 /** Text columns of a click a test may set. */
 export type ClickText =
@@ -44,8 +45,12 @@ export async function ledgerOf(db: Knex, partnerId: number): Promise<[string, nu
   return rows.map((r) => [r.account, Number(r.amount), r.reason]);
 }
 
-/** Report totals of a partner over all hours, from the rollups (dim = all). */
+/**
+ * Report totals of a partner over all hours, from the rollups (dim = all), once every delta is folded in
+ * (PostgreSQL appends them to rollup_deltas; reports add that tail themselves, this reads the table).
+ */
 export async function rollupTotals(db: Knex, partnerId: number): Promise<Record<string, number>> {
+  await foldAllRollupDeltas(db);
   const r = await db('rollup_dim_hourly')
     .where({ partner_id: partnerId, dim: 'all' })
     .sum({

@@ -2,6 +2,7 @@ import { storeClickBatch } from '../../db/repositories/click-batch.js';
 import type { NewClick } from '../../db/repositories/clicks.js';
 import { findPartnerById, sumApprovedPayouts } from '../../db/repositories/partners.js';
 import { insertPaymentMethod } from '../../db/repositories/payment-methods.js';
+import { foldAllRollupDeltas } from '../../db/rollup-fold.js';
 import { createCampaign } from '../admin/create-campaign.js';
 import { createPartner } from '../admin/create-partner.js';
 import { grantCampaignAccess } from '../admin/grant-campaign-access.js';
@@ -131,6 +132,8 @@ export async function seedDemo(deps: Deps, opts: SeedDemoOptions): Promise<SeedS
   const t3 = performance.now();
 
   const payments = await seedPayments(deps, partners, start, now);
+  // On PostgreSQL the rollups arrive as deltas; fold them now so the first reports read no long tail.
+  await foldAllRollupDeltas(deps.db);
   const t4 = performance.now();
   const summary: SeedSummary = {
     partners: partners.size,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Fact } from '../../domain/report-math.js';
+import { isSqlite } from '../knex.js';
 import { METRIC_COLUMNS, type RollupDim } from '../rollups.js';
 
 /**
@@ -71,12 +72,23 @@ export async function dimRollupFacts(db: Knex, scope: FactScope, dim: RollupDim,
     for (const c of METRIC_COLUMNS) q.sum({ [c]: c });
     return q;
   };
+  const tail = unfoldedTail(db, scope, key === 'value' ? dimValueSql(dim) : col);
+  const grouped = (p: Knex.QueryBuilder) =>
+    sums(p.select(db.raw('?? as k', [col]), 'type_key').groupBy(col, 'type_key'));
+  /** Plain rows of every part (and the unfolded tail) in one UNION ALL, summed once outside it. */
+  const summed = (parts: Knex.QueryBuilder[]) => {
+    const [first, ...rest] = [
+      ...parts.map((p) => p.select(db.raw('?? as k', [col]), 'type_key', ...METRIC_COLUMNS)),
+      ...(tail ? [tail] : []),
+    ] as [Knex.QueryBuilder, ...Knex.QueryBuilder[]];
+    const union = rest.length > 0 ? first.unionAll(rest) : first;
+    return sums(db.from(union.as('u')).select('k', 'type_key').groupBy('k', 'type_key'));
+  };
   if (key === 'hour' || toDay <= fromDay) {
-    const q = part('rollup_dim_hourly', 'hour', fromHour, toHour)
-      .select(db.raw('?? as k', [col]), 'type_key')
-      .groupBy(col, 'type_key');
-    return ((await sums(q)) as SqlRow[]).map(toFact);
+    const hourly = part('rollup_dim_hourly', 'hour', fromHour, toHour);
+    return ((await (tail ? summed([hourly]) : grouped(hourly))) as SqlRow[]).map(toFact);
   }
+  // Each part is a range of its table's primary key.
   const days = part('rollup_dim_daily', 'day', fromDay, toDay);
   const edges = [
     { lo: fromHour, hi: fromDay * HOURS_PER_DAY },
@@ -84,32 +96,69 @@ export async function dimRollupFacts(db: Knex, scope: FactScope, dim: RollupDim,
   ]
     .filter((e) => e.hi > e.lo)
     .map((e) => part('rollup_dim_hourly', 'hour', e.lo, e.hi));
-  let q: Knex.QueryBuilder;
-  if (edges.length === 0) {
-    q = days.select(db.raw('?? as k', [col]), 'type_key').groupBy(col, 'type_key');
-  } else {
-    // Plain rows in the union, summed once outside it; each part is a range of its table's primary key.
-    const rowsOf = (p: Knex.QueryBuilder) => p.select(db.raw('?? as k', [col]), 'type_key', ...METRIC_COLUMNS);
-    const union = rowsOf(days).unionAll(edges.map(rowsOf));
-    q = db.from(union.as('u')).select('k', 'type_key').groupBy('k', 'type_key');
+  const q = edges.length === 0 && !tail ? grouped(days) : summed([days, ...edges]);
+  return ((await q) as SqlRow[]).map(toFact);
+}
+
+/** A rollup_deltas row's value for one dimension, as rollup_dim_hourly stores it (see dimValue in rollups.ts). */
+function dimValueSql(dim: RollupDim): string {
+  switch (dim) {
+    case 'all':
+      return "''";
+    case 'campaign':
+      return 'cast(campaign_id as varchar(64))';
+    case 'landing':
+      return "case when landing_id = 0 then '' else cast(landing_id as varchar(64)) end";
+    case 'geo':
+      return 'country';
+    case 'device':
+      return 'device';
+    case 'os':
+      return 'os';
   }
-  return ((await sums(q)) as SqlRow[]).map(toFact);
+}
+
+/**
+ * The rows of rollup_deltas not yet folded into the rollups (PostgreSQL only; SQLite adds to the rollups in
+ * the fact's own transaction, so it has no tail). Read in the same statement as the rollups: one snapshot,
+ * so a fold that commits meanwhile is counted once. `keyExpr` is a constant SQL expression, never input.
+ */
+function unfoldedTail(db: Knex, scope: FactScope, keyExpr: string): Knex.QueryBuilder | undefined {
+  if (isSqlite(db)) return undefined;
+  const q = db('rollup_deltas')
+    .select(db.raw(`${keyExpr} as k`), 'type_key', ...METRIC_COLUMNS)
+    .where('hour', '>=', scope.from / HOUR_MS)
+    .where('hour', '<', scope.to / HOUR_MS);
+  scopePartners(q, 'partner_id', scope);
+  if (scope.campaignId !== undefined) q.where('campaign_id', scope.campaignId);
+  if (scope.country !== undefined) q.where('country', scope.country);
+  return q;
 }
 
 /** Columns of rollup_hourly a filtered report can group on. */
 export type FullRollupKey = 'campaign_id' | 'landing_id' | 'country' | 'device' | 'os' | 'hour' | 'partner_id';
 
-/** Report with campaign/country filters, from rollup_hourly (every dimension, whole hours). */
+/** Report with campaign/country filters, from rollup_hourly (every dimension, whole hours) and the unfolded tail. */
 export async function fullRollupFacts(db: Knex, scope: FactScope, key: FullRollupKey): Promise<Fact[]> {
-  const q = db('rollup_hourly')
-    .select(db.raw('?? as k', [key]), 'type_key')
+  const rows = db('rollup_hourly')
     .where('hour', '>=', scope.from / HOUR_MS)
-    .where('hour', '<', scope.to / HOUR_MS)
-    .groupBy(key, 'type_key');
+    .where('hour', '<', scope.to / HOUR_MS);
+  scopePartners(rows, 'partner_id', scope);
+  if (scope.campaignId !== undefined) rows.where('campaign_id', scope.campaignId);
+  if (scope.country !== undefined) rows.where('country', scope.country);
+  const tail = unfoldedTail(db, scope, key);
+  const q: Knex.QueryBuilder = tail
+    ? db
+        .from(
+          rows
+            .select(db.raw('?? as k', [key]), 'type_key', ...METRIC_COLUMNS)
+            .unionAll([tail])
+            .as('u'),
+        )
+        .select('k', 'type_key')
+        .groupBy('k', 'type_key')
+    : rows.select(db.raw('?? as k', [key]), 'type_key').groupBy(key, 'type_key');
   for (const c of METRIC_COLUMNS) q.sum({ [c]: c });
-  scopePartners(q, 'partner_id', scope);
-  if (scope.campaignId !== undefined) q.where('campaign_id', scope.campaignId);
-  if (scope.country !== undefined) q.where('country', scope.country);
   return ((await q) as SqlRow[]).map(toFact);
 }
 
