@@ -176,11 +176,7 @@ export function createSafeHttpClient(opts: SafeHttpOptions): SafeHttpClient {
 }
 
 /** Scheme, credentials and literal-IP checks that need no socket; names are checked by the connector. */
-function checkUrl(
-  raw: string,
-  allowPrivateNetworks: boolean,
-  verdicts: HostVerdicts,
-): { url: URL } | Refusal {
+function checkUrl(raw: string, allowPrivateNetworks: boolean, verdicts: HostVerdicts): { url: URL } | Refusal {
   let url: URL;
   try {
     url = new URL(raw);
