@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isSqlite } from './knex.js';
-import { addRollupRows, aggregateRollupDeltas, METRIC_COLUMNS, type RollupDelta } from './rollups.js';
+import { addRollupRows, aggregateRollupDeltas, cellsOf, METRIC_COLUMNS, type RollupDelta } from './rollups.js';
 
 /** Arbitrary constant naming the fold's advisory lock (one folder at a time across every process). */
 const FOLD_LOCK = 727_013_001;
@@ -49,25 +49,19 @@ const HOUR_MS = 3_600_000;
 /** bigint columns come back from pg as strings; every value here is a safe integer (money in minor units). */
 function toDelta(r: DeltaRow): RollupDelta {
   const n = (k: string) => Number(r[k]);
-  return {
-    at: n('hour') * HOUR_MS,
-    partnerId: n('partner_id'),
-    campaignId: n('campaign_id'),
-    landingId: n('landing_id'),
-    country: String(r['country']),
-    device: String(r['device']),
-    os: String(r['os']),
-    typeKey: String(r['type_key']),
-    clicks: n('clicks'),
-    cost: n('cost'),
-    convTotal: n('conv_total'),
-    convApproved: n('conv_approved'),
-    convPending: n('conv_pending'),
-    convDeclined: n('conv_declined'),
-    payout: n('payout'),
-    payoutApproved: n('payout_approved'),
-    revenue: n('revenue'),
-  };
+  return Object.assign(
+    {
+      at: n('hour') * HOUR_MS,
+      partnerId: n('partner_id'),
+      campaignId: n('campaign_id'),
+      landingId: n('landing_id'),
+      country: String(r['country']),
+      device: String(r['device']),
+      os: String(r['os']),
+      typeKey: String(r['type_key']),
+    },
+    cellsOf(r),
+  );
 }
 
 /**

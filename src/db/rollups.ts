@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Cells } from '../domain/report-math.js';
 import { isSqlite } from './knex.js';
 
 /** What one fact adds to (or, negative, takes from) the report rollups. */
@@ -34,6 +35,26 @@ export const METRIC_COLUMNS = [
   'revenue',
 ] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
+/**
+ * The metric columns of a SQL row as numbers: pg returns bigint as strings, and an empty sum is null (0).
+ * One reading for rollup_deltas rows and report facts; Cells has no optional field, so a new metric
+ * column cannot be left out of either.
+ */
+export function cellsOf(r: Record<string, unknown>): Cells {
+  const n = (k: MetricColumn) => Number(r[k] ?? 0);
+  return {
+    clicks: n('clicks'),
+    cost: n('cost'),
+    convTotal: n('conv_total'),
+    convApproved: n('conv_approved'),
+    convPending: n('conv_pending'),
+    convDeclined: n('conv_declined'),
+    payout: n('payout'),
+    payoutApproved: n('payout_approved'),
+    revenue: n('revenue'),
+  };
+}
 
 /** The single-dimension projections kept in rollup_dim_hourly and rollup_dim_daily. */
 export const ROLLUP_DIMS = ['all', 'campaign', 'landing', 'geo', 'device', 'os'] as const;

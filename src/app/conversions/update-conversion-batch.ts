@@ -157,10 +157,16 @@ async function resolveIds(trx: Knex.Transaction, items: UpdateItem[], out: Updat
     trx,
     byTxid.map((it) => it.txid ?? ''),
   );
-  const ofClicks = await matchConversionsByClicks(
+  // Indexed by click once: looking each item's click up in the flat list cost items × groups comparisons.
+  const ofClicks = new Map<number, Awaited<ReturnType<typeof matchConversionsByClicks>>>();
+  for (const g of await matchConversionsByClicks(
     trx,
     [...clicks.values()].map((c) => c.id),
-  );
+  )) {
+    const list = ofClicks.get(g.click_row_id);
+    if (list) list.push(g);
+    else ofClicks.set(g.click_row_id, [g]);
+  }
   const ids: (number | undefined)[] = new Array(items.length);
   for (const [index, item] of items.entries()) {
     try {
@@ -171,9 +177,8 @@ async function resolveIds(trx: Knex.Transaction, items: UpdateItem[], out: Updat
         const t = click && terms.get(click.campaignId);
         if (!click || !t) throw notFound('click_not_found', `no click with clickid "${item.clickId}"`, 'clickid');
         const typeKey = matchPayoutRule(t.rules, item.type).typeKey;
-        const groups = ofClicks.filter(
-          (g) =>
-            g.click_row_id === click.id && g.type_key === typeKey && (item.txid === undefined || g.txid === item.txid),
+        const groups = (ofClicks.get(click.id) ?? []).filter(
+          (g) => g.type_key === typeKey && (item.txid === undefined || g.txid === item.txid),
         );
         const match =
           groups.length === 0

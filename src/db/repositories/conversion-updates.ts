@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
-import { runEachOnSqlite } from '../insert-rows.js';
 import { isSqlite } from '../knex.js';
+import { updateRowsById } from '../update-rows.js';
 import type { ConversionKey, ConversionRow } from './conversions.js';
 
 /**
@@ -62,34 +62,19 @@ export interface ConversionMoneyUpdate {
   updated_at: number;
 }
 
-/**
- * Sets status and money of many conversions: one UPDATE ... FROM (VALUES ...) per 500 rows on PostgreSQL
- * (a round trip each), one cached single-row UPDATE run per row on the SQLite writer (see insert-rows.ts).
- */
+/** Sets status and money of many conversions (one multi-row UPDATE per 500 on PostgreSQL, see update-rows.ts). */
 export async function updateConversionsMoney(trx: Q, rows: readonly ConversionMoneyUpdate[]): Promise<void> {
-  const sorted = [...rows].sort((a, b) => a.id - b.id);
-  const params = sorted.map((r) => [r.status, r.payout, r.revenue, r.updated_at, r.id]);
-  if (
-    await runEachOnSqlite(
-      trx,
-      'UPDATE conversions SET status = ?, payout = ?, revenue = ?, updated_at = ? WHERE id = ?',
-      params,
-    )
-  ) {
-    return;
-  }
-  for (let i = 0; i < sorted.length; i += CHUNK) {
-    const part = sorted.slice(i, i + CHUNK);
-    // CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
-    const values = part
-      .map(() => '(CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))')
-      .join(', ');
-    await trx.raw(
-      `UPDATE conversions SET status = v.column2, payout = v.column3, revenue = v.column4, updated_at = v.column5
-       FROM (VALUES ${values}) AS v WHERE conversions.id = v.column1`,
-      part.flatMap((r) => [r.id, r.status, r.payout, r.revenue, r.updated_at]),
-    );
-  }
+  await updateRowsById(
+    trx,
+    'conversions',
+    [
+      { name: 'status', type: 'VARCHAR' },
+      { name: 'payout', type: 'BIGINT' },
+      { name: 'revenue', type: 'BIGINT' },
+      { name: 'updated_at', type: 'BIGINT' },
+    ],
+    rows,
+  );
 }
 
 /** How many conversions a selector matches, and the first (lowest id) of them. */

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { LedgerAccount, LedgerReason } from '../../domain/ledger.js';
-import { insertRows, runEachOnSqlite } from '../insert-rows.js';
+import { insertRows } from '../insert-rows.js';
+import { updateRowsById } from '../update-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -115,32 +116,19 @@ export async function findReferralCommissions(
   return out;
 }
 
-/** Sets amount and status of many commissions: one UPDATE ... FROM (VALUES ...) per 500 on PostgreSQL. */
+/** Sets amount and status of many commissions (one multi-row UPDATE per 500 on PostgreSQL, see update-rows.ts). */
 export async function updateReferralCommissions(
   trx: Q,
   rows: readonly { id: number; amount: number; status: ConversionStatus; updated_at: number }[],
 ): Promise<void> {
-  const sorted = [...rows].sort((a, b) => a.id - b.id);
-  const params = sorted.map((r) => [r.amount, r.status, r.updated_at, r.id]);
-  if (
-    await runEachOnSqlite(
-      trx,
-      'UPDATE referral_commissions SET amount = ?, status = ?, updated_at = ? WHERE id = ?',
-      params,
-    )
-  ) {
-    return;
-  }
-  for (let i = 0; i < sorted.length; i += CHUNK) {
-    const part = sorted.slice(i, i + CHUNK);
-    // CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
-    const values = part
-      .map(() => '(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR), CAST(? AS BIGINT))')
-      .join(', ');
-    await trx.raw(
-      `UPDATE referral_commissions SET amount = v.column2, status = v.column3, updated_at = v.column4
-       FROM (VALUES ${values}) AS v WHERE referral_commissions.id = v.column1`,
-      part.flatMap((r) => [r.id, r.amount, r.status, r.updated_at]),
-    );
-  }
+  await updateRowsById(
+    trx,
+    'referral_commissions',
+    [
+      { name: 'amount', type: 'BIGINT' },
+      { name: 'status', type: 'VARCHAR' },
+      { name: 'updated_at', type: 'BIGINT' },
+    ],
+    rows,
+  );
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Fact } from '../../domain/report-math.js';
 import { isSqlite } from '../knex.js';
-import { METRIC_COLUMNS, type RollupDim } from '../rollups.js';
+import { cellsOf, METRIC_COLUMNS, type RollupDim } from '../rollups.js';
 
 /**
  * The report engine's SQL. Each query returns facts: additive cells per group key and conversion type,
@@ -25,20 +25,7 @@ const HOURS_PER_DAY = 24;
 type SqlRow = Record<string, string | number | null>;
 
 function toFact(r: SqlRow): Fact {
-  const n = (k: string) => Number(r[k] ?? 0);
-  return {
-    key: String(r['k'] ?? ''),
-    typeKey: String(r['type_key'] ?? ''),
-    clicks: n('clicks'),
-    cost: n('cost'),
-    convTotal: n('conv_total'),
-    convApproved: n('conv_approved'),
-    convPending: n('conv_pending'),
-    convDeclined: n('conv_declined'),
-    payout: n('payout'),
-    payoutApproved: n('payout_approved'),
-    revenue: n('revenue'),
-  };
+  return Object.assign({ key: String(r['k'] ?? ''), typeKey: String(r['type_key'] ?? '') }, cellsOf(r));
 }
 
 function scopePartners(q: Knex.QueryBuilder, column: string, scope: FactScope): void {
