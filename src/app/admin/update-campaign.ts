@@ -2,7 +2,6 @@ import {
   archiveLandingsExcept,
   findCampaignById,
   insertLandings,
-  loadCampaignDetails,
   type NewCampaignRow,
   replaceCreatives,
   replacePayouts,
@@ -14,8 +13,8 @@ import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
 import { idSchema, rejectUnknownKeys } from './admin-input.js';
 import { CAMPAIGN_FIELDS, UpdateCampaignSchema } from './campaign-input.js';
-import { type CampaignView, toCampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
-import { campaignNotFound } from './get-campaign.js';
+import { type CampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
+import { campaignNotFound, loadCampaignView } from './get-campaign.js';
 
 /**
  * Changes the given fields. A list that is sent replaces the old one: payouts and creatives outright;
@@ -65,9 +64,8 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
       }
       await archiveLandingsExcept(trx, id, keep);
     }
-    const row = await findCampaignById(trx, id);
-    const details = await loadCampaignDetails(trx, [id]);
-    return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
+    // Written in this transaction, so it is there.
+    return (await loadCampaignView(trx, id, deps.config.publicUrl))!;
   });
   // After the commit, so a process that forgets and reloads at once reads the change.
   await deps.cacheBus?.publish('tracking');
