@@ -10,7 +10,7 @@ import { parseMoney } from '../../domain/money.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
 import { idSchema, rejectUnknownKeys } from './admin-input.js';
-import { emailTaken } from './create-partner.js';
+import { emailTaken, unknownReferrer } from './create-partner.js';
 import { partnerNotFound } from './get-partner.js';
 import { PARTNER_FIELDS, type PartnerView, toPartnerView, UpdatePartnerSchema } from './partner-input.js';
 
@@ -67,11 +67,7 @@ async function checkReferrer(db: Deps['db'], id: number, referrerId: number): Pr
     throw invalid('self_referral', 'referrer_id must be another partner; a partner cannot refer itself', 'referrer_id');
   }
   if (!(await findPartnerById(db, referrerId))) {
-    throw invalid(
-      'unknown_referrer',
-      `referrer_id ${referrerId} is not a partner; pick an id from GET /api/v1/partners`,
-      'referrer_id',
-    );
+    throw unknownReferrer(referrerId);
   }
   // A referral cycle would credit commission around the loop; refuse it where it is created.
   if (await referrerChainReaches(db, referrerId, id)) {
