@@ -11,7 +11,7 @@ import {
 import { invalid } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
-import { idSchema, rejectUnknownKeys } from './admin-input.js';
+import { idSchema, rejectUnknownKeys, requireSomeField } from './admin-input.js';
 import { CAMPAIGN_FIELDS, UpdateCampaignSchema } from './campaign-input.js';
 import { type CampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
 import { campaignNotFound, loadCampaignView } from './get-campaign.js';
@@ -25,9 +25,7 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
   const id = parseInput(idSchema('campaign'), rawId, 'id');
   rejectUnknownKeys(input, CAMPAIGN_FIELDS);
   const c = parseInput(UpdateCampaignSchema, input);
-  if (Object.values(c).every((v) => v === undefined)) {
-    throw invalid('empty_update', `send at least one field to change: ${CAMPAIGN_FIELDS.join(', ')}`);
-  }
+  requireSomeField(c, CAMPAIGN_FIELDS);
   const landings = c.landings ? toLandingRows(c.landings) : undefined;
   const creatives = c.creatives ? toCreativeRows(c.creatives) : undefined;
   const result = await deps.db.transaction(async (trx) => {

@@ -9,7 +9,7 @@ import { invalid } from '../../domain/errors.js';
 import { parseMoney } from '../../domain/money.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
-import { idSchema, rejectUnknownKeys } from './admin-input.js';
+import { idSchema, rejectUnknownKeys, requireSomeField } from './admin-input.js';
 import { emailTaken, unknownReferrer } from './create-partner.js';
 import { partnerNotFound } from './get-partner.js';
 import { PARTNER_FIELDS, type PartnerView, toPartnerView, UpdatePartnerSchema } from './partner-input.js';
@@ -19,9 +19,7 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
   const id = parseInput(idSchema('partner'), rawId, 'id');
   rejectUnknownKeys(input, PARTNER_FIELDS);
   const p = parseInput(UpdatePartnerSchema, input);
-  if (Object.values(p).every((v) => v === undefined)) {
-    throw invalid('empty_update', `send at least one field to change: ${PARTNER_FIELDS.join(', ')}`);
-  }
+  requireSomeField(p, PARTNER_FIELDS);
   const result = await deps.db.transaction(async (trx) => {
     const current = await findPartnerById(trx, id);
     if (!current) throw partnerNotFound(id);
