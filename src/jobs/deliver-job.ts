@@ -75,20 +75,13 @@ function createAttempt(ctx: DeliverContext) {
     const state = decision.kind === 'delivered' ? 'delivered' : decision.kind === 'retry' ? 'pending' : 'dead';
     await ctx.store.writer.submit({
       kind: 'attempt',
-      attempt: {
-        delivery_id: id,
-        postback_id: d.postbackId,
-        partner_id: d.partnerId,
-        kind: 'delivery',
-        at,
-        url: req.url,
-        method: req.method,
+      attempt: attemptRow(id, d, req, at, {
         status_code: result.status ?? null,
         duration_ms: result.durationMs,
         error_class: result.errorClass ?? null,
         error_message: result.errorMessage?.slice(0, 300) ?? null,
         response_snippet: result.bodySnippet.slice(0, SNIPPET),
-      },
+      }),
       update: {
         id,
         state,
@@ -167,19 +160,37 @@ function interrupted(
 ): { kind: 'interrupted'; attempt: AttemptRow } {
   return {
     kind: 'interrupted',
-    attempt: {
-      delivery_id: id,
-      postback_id: d.postbackId,
-      partner_id: d.partnerId,
-      kind: 'delivery',
-      at,
-      url: req.url,
-      method: req.method,
+    attempt: attemptRow(id, d, req, at, {
       status_code: null,
       duration_ms: 0,
       error_class: 'interrupted',
       error_message: 'the worker sending this stopped before recording an answer; the partner may have received it',
       response_snippet: '',
-    },
+    }),
+  };
+}
+
+type AttemptOutcome = Pick<
+  AttemptRow,
+  'status_code' | 'duration_ms' | 'error_class' | 'error_message' | 'response_snippet'
+>;
+
+/** One attempts row: which delivery and request it was, plus how it ended (an answer, or an interruption). */
+function attemptRow(
+  id: number,
+  d: DeliveryForSend,
+  req: { url: string; method: string },
+  at: number,
+  outcome: AttemptOutcome,
+): AttemptRow {
+  return {
+    delivery_id: id,
+    postback_id: d.postbackId,
+    partner_id: d.partnerId,
+    kind: 'delivery',
+    at,
+    url: req.url,
+    method: req.method,
+    ...outcome,
   };
 }

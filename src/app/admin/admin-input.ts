@@ -60,6 +60,13 @@ export function rejectUnknownKeys(input: unknown, known: readonly string[], pref
   }
 }
 
+/** An update must name a field to change; otherwise it would only move updated_at, which no one asks for. */
+export function requireSomeField(patch: Record<string, unknown>, known: readonly string[]): void {
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw invalid('empty_update', `send at least one field to change: ${known.join(', ')}`);
+  }
+}
+
 export const PaginationSchema = z.object({
   limit: z.coerce
     .number({ error: 'must be a whole number from 1 to 500' })

@@ -7,6 +7,7 @@ import type {
 } from '../../db/repositories/campaigns.js';
 import { invalid } from '../../domain/errors.js';
 import { formatDecimal, parseMoney } from '../../domain/money.js';
+import { formatPercent, parsePercent } from '../../domain/percent.js';
 import { isoTime } from './admin-input.js';
 import type { CreativeInput, LandingInput, PayoutInput } from './campaign-input.js';
 
@@ -47,10 +48,6 @@ export interface CampaignView {
   }[];
   created_at: string;
   updated_at: string;
-}
-
-export function formatPercent(bp: number): string {
-  return formatDecimal(bp, 'USD').replace(/\.?0+$/, '');
 }
 
 /** A JSON text column holding a list of strings (deeplink_domains, geo_targets); junk reads as empty. */
@@ -104,16 +101,6 @@ export function toCampaignView(r: CampaignRow, d: CampaignDetails, publicUrl: st
     created_at: isoTime(Number(r.created_at)),
     updated_at: isoTime(Number(r.updated_at)),
   };
-}
-
-/** "25", "12.5", "7,25" -> basis points, without floats. */
-export function parsePercent(raw: unknown, field: string): number {
-  const s = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
-  const m = /^(\d{1,3})(?:[.,](\d{1,2}))?$/.exec(s);
-  if (!m) throw invalid('invalid_percent', `${field} must be a percentage like 25 or 12.5, got "${s}"`, field);
-  const bp = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  if (bp > 10_000) throw invalid('invalid_percent', `${field} must be at most 100, got "${s}"`, field);
-  return bp;
 }
 
 /** Validated payout input -> rows, with money parsed in the campaign currency and types unique by key. */

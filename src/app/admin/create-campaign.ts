@@ -1,17 +1,11 @@
-import {
-  findCampaignById,
-  insertCampaign,
-  insertLandings,
-  loadCampaignDetails,
-  replaceCreatives,
-  replacePayouts,
-} from '../../db/repositories/campaigns.js';
+import { insertCampaign, insertLandings, replaceCreatives, replacePayouts } from '../../db/repositories/campaigns.js';
 import { invalid } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
 import { rejectUnknownKeys } from './admin-input.js';
 import { CAMPAIGN_FIELDS, CreateCampaignSchema } from './campaign-input.js';
-import { type CampaignView, toCampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
+import { type CampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
+import { loadCampaignView } from './get-campaign.js';
 
 /**
  * Adds a campaign with its payouts, landings and creatives in one transaction. All parsing (money, percent,
@@ -54,9 +48,8 @@ export async function createCampaign(deps: Deps, input: unknown): Promise<Campai
       landings.map(({ id: _id, ...l }) => l),
     );
     await replaceCreatives(trx, id, creatives);
-    const row = await findCampaignById(trx, id);
-    const details = await loadCampaignDetails(trx, [id]);
-    return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
+    // Written in this transaction, so it is there.
+    return (await loadCampaignView(trx, id, deps.config.publicUrl))!;
   });
   // After the commit, so a process that forgets and reloads at once reads the change.
   await deps.cacheBus?.publish('tracking');

@@ -13,6 +13,13 @@ const DEFAULT_MIN_PAYOUT_MINOR = 5000;
 export const emailTaken = (email: string) =>
   conflict('email_taken', `email ${email} already belongs to another partner; use a different address`, 'email');
 
+export const unknownReferrer = (referrerId: number) =>
+  invalid(
+    'unknown_referrer',
+    `referrer_id ${referrerId} is not a partner; pick an id from GET /api/v1/partners`,
+    'referrer_id',
+  );
+
 /** Adds a partner. Everything is validated before the one transaction, so a refused request writes nothing. */
 export async function createPartner(deps: Deps, input: unknown): Promise<PartnerView> {
   rejectUnknownKeys(input, PARTNER_FIELDS);
@@ -23,11 +30,7 @@ export async function createPartner(deps: Deps, input: unknown): Promise<Partner
   const result = await deps.db.transaction(async (trx) => {
     if (await findPartnerByEmail(trx, p.email)) throw emailTaken(p.email);
     if (p.referrer_id != null && !(await findPartnerById(trx, p.referrer_id))) {
-      throw invalid(
-        'unknown_referrer',
-        `referrer_id ${p.referrer_id} is not a partner; pick an id from GET /api/v1/partners`,
-        'referrer_id',
-      );
+      throw unknownReferrer(p.referrer_id);
     }
     const row = {
       name: p.name,

@@ -2,7 +2,6 @@ import {
   archiveLandingsExcept,
   findCampaignById,
   insertLandings,
-  loadCampaignDetails,
   type NewCampaignRow,
   replaceCreatives,
   replacePayouts,
@@ -12,10 +11,10 @@ import {
 import { invalid } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
-import { idSchema, rejectUnknownKeys } from './admin-input.js';
+import { idSchema, rejectUnknownKeys, requireSomeField } from './admin-input.js';
 import { CAMPAIGN_FIELDS, UpdateCampaignSchema } from './campaign-input.js';
-import { type CampaignView, toCampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
-import { campaignNotFound } from './get-campaign.js';
+import { type CampaignView, toCreativeRows, toLandingRows, toPayoutRows } from './campaign-view.js';
+import { campaignNotFound, loadCampaignView } from './get-campaign.js';
 
 /**
  * Changes the given fields. A list that is sent replaces the old one: payouts and creatives outright;
@@ -26,9 +25,7 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
   const id = parseInput(idSchema('campaign'), rawId, 'id');
   rejectUnknownKeys(input, CAMPAIGN_FIELDS);
   const c = parseInput(UpdateCampaignSchema, input);
-  if (Object.values(c).every((v) => v === undefined)) {
-    throw invalid('empty_update', `send at least one field to change: ${CAMPAIGN_FIELDS.join(', ')}`);
-  }
+  requireSomeField(c, CAMPAIGN_FIELDS);
   const landings = c.landings ? toLandingRows(c.landings) : undefined;
   const creatives = c.creatives ? toCreativeRows(c.creatives) : undefined;
   const result = await deps.db.transaction(async (trx) => {
@@ -65,9 +62,8 @@ export async function updateCampaign(deps: Deps, rawId: unknown, input: unknown)
       }
       await archiveLandingsExcept(trx, id, keep);
     }
-    const row = await findCampaignById(trx, id);
-    const details = await loadCampaignDetails(trx, [id]);
-    return toCampaignView(row!, details.get(id)!, deps.config.publicUrl);
+    // Written in this transaction, so it is there.
+    return (await loadCampaignView(trx, id, deps.config.publicUrl))!;
   });
   // After the commit, so a process that forgets and reloads at once reads the change.
   await deps.cacheBus?.publish('tracking');

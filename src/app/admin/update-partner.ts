@@ -9,8 +9,8 @@ import { invalid } from '../../domain/errors.js';
 import { parseMoney } from '../../domain/money.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Deps } from '../deps.js';
-import { idSchema, rejectUnknownKeys } from './admin-input.js';
-import { emailTaken } from './create-partner.js';
+import { idSchema, rejectUnknownKeys, requireSomeField } from './admin-input.js';
+import { emailTaken, unknownReferrer } from './create-partner.js';
 import { partnerNotFound } from './get-partner.js';
 import { PARTNER_FIELDS, type PartnerView, toPartnerView, UpdatePartnerSchema } from './partner-input.js';
 
@@ -19,9 +19,7 @@ export async function updatePartner(deps: Deps, rawId: unknown, input: unknown):
   const id = parseInput(idSchema('partner'), rawId, 'id');
   rejectUnknownKeys(input, PARTNER_FIELDS);
   const p = parseInput(UpdatePartnerSchema, input);
-  if (Object.values(p).every((v) => v === undefined)) {
-    throw invalid('empty_update', `send at least one field to change: ${PARTNER_FIELDS.join(', ')}`);
-  }
+  requireSomeField(p, PARTNER_FIELDS);
   const result = await deps.db.transaction(async (trx) => {
     const current = await findPartnerById(trx, id);
     if (!current) throw partnerNotFound(id);
@@ -67,11 +65,7 @@ async function checkReferrer(db: Deps['db'], id: number, referrerId: number): Pr
     throw invalid('self_referral', 'referrer_id must be another partner; a partner cannot refer itself', 'referrer_id');
   }
   if (!(await findPartnerById(db, referrerId))) {
-    throw invalid(
-      'unknown_referrer',
-      `referrer_id ${referrerId} is not a partner; pick an id from GET /api/v1/partners`,
-      'referrer_id',
-    );
+    throw unknownReferrer(referrerId);
   }
   // A referral cycle would credit commission around the loop; refuse it where it is created.
   if (await referrerChainReaches(db, referrerId, id)) {
