@@ -38,7 +38,11 @@ export function composeDigest(c: ComposeDigest): Mail.Options {
     to: c.to,
     ...(c.replyTo ? { replyTo: c.replyTo } : {}),
     subject: c.subject,
-    html: c.html,
+    // Base64 rather than nodemailer's choice, quoted-printable: QP encoding is JavaScript run per character,
+    // ~3 ms of the ~5 ms it takes to compose a digest (bench/_mime measured 4.5-5.5 ms vs 2.2-2.5 ms), for
+    // 15 % more bytes on the wire. Every mail client decodes either; Gmail's ~102 KB clipping counts the
+    // decoded HTML, so it is unaffected.
+    html: { content: c.html, contentTransferEncoding: 'base64' },
     text: c.text,
     messageId: c.messageId,
     // nodemailer's `list` option writes List-Unsubscribe but not List-Unsubscribe-Post: both are set here.

@@ -93,7 +93,8 @@ export function createMailTransport(mail: Config['mail'], opts: TransportOptions
       const base = path.join(dir, id.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_'));
       mkdirSync(dir, { recursive: true });
       writeAtomic(`${base}.eml`, info.message as Buffer);
-      if (typeof message.html === 'string') writeAtomic(`${base}.html`, message.html);
+      const html = htmlOf(message);
+      if (html !== null) writeAtomic(`${base}.html`, html);
       return { messageId: id, response: `written to ${base}.eml` };
     },
     async verify() {
@@ -102,6 +103,14 @@ export function createMailTransport(mail: Config['mail'], opts: TransportOptions
     },
     close: () => t.close(),
   };
+}
+
+/** The HTML part as text, given as a string or as `{ content }` (compose-digest picks its encoding so). */
+function htmlOf(message: Mail.Options): string | null {
+  const h = message.html;
+  if (typeof h === 'string') return h;
+  if (h && typeof h === 'object' && 'content' in h && typeof h.content === 'string') return h.content;
+  return null;
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {

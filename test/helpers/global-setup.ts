@@ -50,6 +50,11 @@ function ensurePostgres(): string {
 }
 
 export default async function setup(project: TestProject) {
+  // The CLI tests run bin/partnerdesk.js, which compiles src on first use after a change and says so on
+  // stderr; tests that expect a silent stderr would fail on a checkout edited since the last build.
+  // @ts-expect-error bin/build.js is plain JavaScript without declarations.
+  const { ensureBuild } = await import('../../bin/build.js');
+  await ensureBuild();
   const dir = mkdtempSync(path.join(tmpdir(), 'pd-test-redis-'));
   const port = await freePort();
   const redis: ChildProcess = spawn(

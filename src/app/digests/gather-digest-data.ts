@@ -7,6 +7,7 @@ import type { ReportMetrics, ReportRow } from '../../domain/report-math.js';
 import { type Deps, readerOf } from '../deps.js';
 import { type Balance, getBalance } from '../ledger/get-balance.js';
 import { buildReport } from '../reports/build-report.js';
+import { reportLookups } from '../reports/report-lookups.js';
 
 /** Periods compared against to call a change "unusual". */
 export const BASELINE_PERIODS = 4;
@@ -51,14 +52,16 @@ export async function gatherDigestData(deps: Deps, partnerId: number, period: Di
   const tz = partner.timezone;
   const previous = previousPeriod(period, tz);
   const base = baselineRange(period, BASELINE_PERIODS, tz);
-  const q = { partnerId, timezone: tz, audience: 'partner' as const };
+  // Five reports for one partner: they share the partner row and the campaign and type names.
+  const lookups = reportLookups({ id: partnerId, currency: String(partner.currency) });
+  const q = { partnerId, timezone: tz, audience: 'partner' as const, lookups };
   const [byTime, byCampaign, byGeo, prev, baseline, balance, postbacks] = await Promise.all([
     buildReport(deps, { ...q, group: period.cadence === 'daily' ? 'hour' : 'day', from: period.from, to: period.to }),
     buildReport(deps, { ...q, group: 'campaign', from: period.from, to: period.to }),
     buildReport(deps, { ...q, group: 'geo', from: period.from, to: period.to }),
     buildReport(deps, { ...q, group: 'campaign', from: previous.from, to: previous.to }),
     buildReport(deps, { ...q, group: 'campaign', from: base.from, to: base.to }),
-    getBalance(deps, partnerId),
+    getBalance(deps, partnerId, partner),
     postbackHealthFacts(readerOf(deps), partnerId, period.from, period.to),
   ]);
   const minPayout = balance.minPayout;

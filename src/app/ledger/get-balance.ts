@@ -1,5 +1,5 @@
 import { sumLedger, sumPaidPayments } from '../../db/repositories/ledger.js';
-import { findPartnerById } from '../../db/repositories/partners.js';
+import { findPartnerById, type PartnerRow } from '../../db/repositories/partners.js';
 import { notFound } from '../../domain/errors.js';
 import { type Deps, readerOf } from '../deps.js';
 
@@ -33,10 +33,11 @@ const empty = (currency: string): BalanceFigures => ({
 });
 
 /** A partner's balance, straight from the ledger: each account is the sum of its append-only entries. */
-export async function getBalance(deps: Deps, partnerId: number): Promise<Balance> {
+/** `known`: the partner's row when the caller has just read it (a digest), saving the look-up. */
+export async function getBalance(deps: Deps, partnerId: number, known?: PartnerRow): Promise<Balance> {
   // Read only, and asked for often (chat, dashboard): the read pool on SQLite.
   const db = readerOf(deps);
-  const partner = await findPartnerById(db, partnerId);
+  const partner = known?.id === partnerId ? known : await findPartnerById(db, partnerId);
   if (!partner) throw notFound('partner_not_found', `no partner with id ${partnerId}`, 'partner_id');
   const currency = String(partner.currency);
   const byCurrency = new Map<string, BalanceFigures>([[currency, empty(currency)]]);

@@ -3,11 +3,9 @@ import {
   type FactScope,
   type FullRollupKey,
   fullRollupFacts,
-  namesById,
   partnerCurrencies,
   partnerForReport,
   rawFacts,
-  typeNames,
 } from '../../db/repositories/report-queries.js';
 import { AppError, invalid, notFound } from '../../domain/errors.js';
 import {
@@ -32,6 +30,7 @@ import {
 } from '../../domain/report-dimensions.js';
 import { buildRows, type Fact, partnerView, type ReportMetrics, type ReportRow } from '../../domain/report-math.js';
 import { type Deps, readerOf } from '../deps.js';
+import { namesThrough, type ReportLookups, typeNamesThrough } from './report-lookups.js';
 
 export interface ReportQuery {
   /** Undefined: all partners (operators only). */
@@ -48,6 +47,8 @@ export interface ReportQuery {
   audience?: 'operator' | 'partner' | undefined;
   /** 'raw' forces the raw-table path (benchmarks and tests compare the two). */
   source?: 'auto' | 'raw' | undefined;
+  /** Shared with the other reports of the same request (report-lookups.ts). */
+  lookups?: ReportLookups | undefined;
 }
 
 export interface Report {
@@ -114,8 +115,9 @@ export async function buildReport(app: Pick<Deps, 'db' | 'readDb'>, q: ReportQue
   const { facts, source, bucketMs } = await loadFacts(deps, q.group, scope, timezone, q.source === 'raw');
   const keyed = isTimeGroup(q.group) ? timeKeys(q.group, q.from, q.to, timezone) : undefined;
   const normalised = normaliseKeys(q.group, facts, timezone, bucketMs);
-  const label = await labeller(deps, q.group, normalised);
-  const names = await typeNames(deps.db, [...new Set(normalised.map((f) => f.typeKey).filter((t) => t !== ''))]);
+  const label = await labeller(deps, q.group, normalised, q.lookups);
+  const types = [...new Set(normalised.map((f) => f.typeKey).filter((t) => t !== ''))];
+  const names = await typeNamesThrough(deps.db, q.lookups, types);
   const built = buildRows(normalised, { currency, label, typeName: (t) => names.get(t) ?? t, keys: keyed });
   const view = audience === 'partner';
   return {
@@ -154,6 +156,8 @@ async function resolveCurrency(
   q: ReportQuery,
 ): Promise<{ currency: string; partnerScope: Pick<FactScope, 'partnerId' | 'currency'> }> {
   if (q.partnerId !== undefined) {
+    const known = q.lookups?.partner;
+    if (known?.id === q.partnerId) return { currency: known.currency, partnerScope: { partnerId: known.id } };
     const p = await partnerForReport(deps.db, q.partnerId);
     if (!p) throw notFound('partner_not_found', `no partner with id ${q.partnerId}`, 'partner_id');
     return { currency: p.currency, partnerScope: { partnerId: p.id } };
@@ -260,13 +264,18 @@ function timeKeys(group: 'day' | 'hour', from: number, to: number, timezone: str
   return [...keys];
 }
 
-async function labeller(deps: Pick<Deps, 'db'>, group: ReportGroup, facts: Fact[]): Promise<(key: string) => string> {
+async function labeller(
+  deps: Pick<Deps, 'db'>,
+  group: ReportGroup,
+  facts: Fact[],
+  lookups: ReportLookups | undefined,
+): Promise<(key: string) => string> {
   const table =
     group === 'campaign' ? 'campaigns' : group === 'landing' ? 'landings' : group === 'partner' ? 'partners' : null;
   const empty = emptyLabel(group);
   if (!table) return (k) => (k === '' ? empty : k);
   const ids = [...new Set(facts.map((f) => Number(f.key)).filter((n) => Number.isInteger(n) && n > 0))];
-  const names = await namesById(deps.db, table, ids);
+  const names = await namesThrough(deps.db, lookups, table, ids);
   return (k) => (k === '' ? empty : (names.get(Number(k)) ?? `#${k}`));
 }
 
