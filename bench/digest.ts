@@ -245,7 +245,7 @@ async function main(): Promise<void> {
     const totalMs = Number(result['totalMs']);
     process.stdout.write(
       `digests: due ${fmt(Number(result['due']))}, created ${fmt(Number(result['created']))}, states ${JSON.stringify(result['states'])}\n` +
-        `  tick ${(Number(result['tickMs']) / 1000).toFixed(1)} s; all delivered in ${(totalMs / 1000).toFixed(1)} s = ${fmt((N * 1000) / totalMs)} digests/s; worker peak RSS ${mb(Number(result['peakRss']))}\n` +
+        `  tick ${(Number(result['tickMs']) / 1000).toFixed(1)} s; all delivered in ${(totalMs / 1000).toFixed(1)} s = ${fmt((N * 1000) / totalMs)} digests/s; worker peak RSS ${mb(Number(result['peakRss']))}; worker CPU ${(Number(result['cpuMs']) / N).toFixed(1)} ms per digest (all threads)\n` +
         `  memory at end ${JSON.stringify(result['mem'])}\n  HTML avg ${fmt(Number(result['avgHtml']))} B (max ${fmt(Number(result['maxHtml']))}); sink received ${fmt(sink.count())} messages, avg ${fmt(sink.bytes() / Math.max(1, sink.count()))} B\n`,
     );
     await baseline(env, sink.port, Date.now(), sink);

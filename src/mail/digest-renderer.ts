@@ -19,6 +19,8 @@ export interface RenderedDigest {
   text: string;
   message: Mail.Options;
   messageId: string;
+  /** The chart as it is attached (cid and PNG), null when the digest has none. */
+  chart: { cid: string; png: Uint8Array } | null;
 }
 
 export interface DigestRendererDeps {
@@ -83,6 +85,7 @@ export async function renderDigest(
   const html = deps.template.render(view);
   const text = renderDigestText(view);
   const messageId = digestMessageId(key, deps.config.publicUrl);
+  const chart = png && view.hasChart ? { cid, png } : null;
   const message = composeDigest({
     from: deps.config.mail.from,
     to: opts.to,
@@ -92,7 +95,7 @@ export async function renderDigest(
     text,
     messageId,
     unsubscribeUrl: opts.unsubscribeUrl,
-    chart: png && view.hasChart ? { cid, png } : null,
+    chart,
   });
-  return { view, html, text, message, messageId };
+  return { view, html, text, message, messageId, chart };
 }

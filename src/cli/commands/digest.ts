@@ -72,11 +72,11 @@ export function registerDigestCommands(program: Command, setExitCode: (code: num
         const out = path.resolve(String(o.out));
         mkdirSync(path.dirname(out), { recursive: true });
         // The HTML file is for a browser: the chart, a cid: part in the mail, is written beside it and linked.
-        const chart = (r.message.attachments ?? [])[0];
+        const chart = r.chart;
         let html = r.html;
-        if (chart?.cid && Buffer.isBuffer(chart.content)) {
+        if (chart) {
           const png = `${out.replace(/\.html?$/i, '')}-chart.png`;
-          writeFileSync(png, chart.content);
+          writeFileSync(png, chart.png);
           html = html.split(`cid:${chart.cid}`).join(path.basename(png));
         }
         writeFileSync(out, html);
