@@ -131,10 +131,24 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
     const res = await update([
       { conversion_id: 999999999, status: 'declined' },
       { txid: 'same', status: 'declined' },
+      { txid: 'nobody-sent-this', status: 'declined' },
+      { clickid: clicks[0], txid: 'not-this-one', status: 'declined' },
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.results[0]).toMatchObject({ status: 'error', error: { code: 'conversion_not_found' } });
+    // Each error names the value the caller should check: the selector the item used.
+    expect(res.body.results[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'conversion_not_found', field: 'conversion_id' },
+    });
     expect(res.body.results[1]).toMatchObject({ status: 'error', error: { code: 'ambiguous_conversion' } });
+    expect(res.body.results[2]).toMatchObject({
+      status: 'error',
+      error: { code: 'conversion_not_found', field: 'txid', message: 'no conversion with txid "nobody-sent-this"' },
+    });
+    expect(res.body.results[3]).toMatchObject({
+      status: 'error',
+      error: { code: 'conversion_not_found', field: 'txid' },
+    });
     const bad = await update([{ conversion_id: 1, payout: '-5' }]);
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('[0].payout');

@@ -89,7 +89,7 @@ export async function updateConversionBatch(deps: Deps, items: UpdateItem[]): Pr
       if (id === undefined) continue; // answered with its error by resolveIds
       const conv = convs.get(id);
       if (!conv) {
-        out[index] = { status: 'error', error: conversionNotFound() };
+        out[index] = { status: 'error', error: conversionNotFound(item) };
         continue;
       }
       let next: ReturnType<typeof decide>;
@@ -140,8 +140,21 @@ export async function updateConversionBatch(deps: Deps, items: UpdateItem[]): Pr
   });
 }
 
-const conversionNotFound = () =>
-  notFound('conversion_not_found', 'no conversion matches; check conversion_id, txid or clickid+type', 'conversion_id');
+/** Names the selector the item used, so the caller knows which value to check. */
+function conversionNotFound(item: UpdateItem) {
+  if (item.conversionId !== undefined) {
+    return notFound('conversion_not_found', `no conversion with conversion_id ${item.conversionId}`, 'conversion_id');
+  }
+  if (item.clickId === undefined) {
+    return notFound('conversion_not_found', `no conversion with txid "${item.txid ?? ''}"`, 'txid');
+  }
+  const txid = item.txid === undefined ? '' : ` and txid "${item.txid}"`;
+  return notFound(
+    'conversion_not_found',
+    `click "${item.clickId}" has no conversion of type "${item.type ?? ''}"${txid}; check type and txid`,
+    item.txid === undefined ? 'type' : 'txid',
+  );
+}
 
 /**
  * The conversion id each item names, or undefined with the item's error set. Items naming the id need no
@@ -199,7 +212,7 @@ async function resolveIds(trx: Knex.Transaction, items: UpdateItem[], out: Updat
 
 /** The one conversion a selector names; not found or ambiguous otherwise. */
 function single(match: SelectorMatch | undefined, item: UpdateItem): number {
-  if (!match) throw conversionNotFound();
+  if (!match) throw conversionNotFound(item);
   if (match.count > 1) {
     throw conflict(
       'ambiguous_conversion',
