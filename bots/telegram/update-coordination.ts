@@ -17,6 +17,8 @@ const SEEN_TTL_SEC = 86_400;
 // Deletes / extends a key only while it still holds our token: a lock that expired and was taken by another
 // process must not be released or renewed by us.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Takes a chat off the list of chats with queued updates, unless an update arrived meanwhile (then 1).
+const FORGET_IF_EMPTY = `if redis.call('zcard', KEYS[1]) == 0 then redis.call('srem', KEYS[2], ARGV[1]) return 0 else return 1 end`;
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface UpdateCoordinationOptions {
@@ -48,11 +50,14 @@ export function createUpdateCoordination(opts: UpdateCoordinationOptions) {
   /**
    * Webhook mode: queue the update under its chat, then drain the chat's queue here unless another process
    * already does (it re-checks the queue after releasing the lock, so nothing is left behind). `handle`
-   * resolves when the update's replies have gone out. A drainer that dies leaves its lock to expire; the
-   * chat's next update then drains what it left queued.
+   * resolves when the update's replies have gone out. An update leaves the queue only once handled, so one
+   * whose process died mid-way is handled again by the next drainer (a reply may repeat; none is lost).
+   * Chats with queued updates are listed in a set that every process sweeps once a lease: a drainer that
+   * died is replaced within about two leases, without waiting for the chat's next update.
    */
   function createChatQueue(handle: (update: unknown) => Promise<void>) {
     const draining = new Set<Promise<void>>();
+    const chatsKey = `${prefix}:chats`;
     const queueKey = (chat: string) => `${prefix}:chat:${chat}:q`;
     const lockKey = (chat: string) => `${prefix}:chat:${chat}:lock`;
 
@@ -65,20 +70,42 @@ export function createUpdateCoordination(opts: UpdateCoordinationOptions) {
         }, leaseMs / 3);
         try {
           for (;;) {
-            const popped = await redis.zpopmin(queueKey(chat));
-            if (popped.length === 0) break;
-            await handle(JSON.parse(popped[0] as string)).catch((err) =>
+            const [next] = await redis.zrange(queueKey(chat), 0, 0);
+            if (next === undefined) break;
+            await handle(JSON.parse(next)).catch((err) =>
               log.error({ err, event: 'telegram.update_failed', chat }, 'telegram update failed'),
             );
+            await redis.zrem(queueKey(chat), next);
           }
         } finally {
           clearInterval(renew);
           await release(lockKey(chat), token).catch(() => {});
         }
-        // An update queued after our last pop found the lock still held and left it to us.
-        if ((await redis.zcard(queueKey(chat))) === 0) return;
+        // An update queued after our last look found the lock still held and left it to us.
+        if (Number(await redis.eval(FORGET_IF_EMPTY, 2, queueKey(chat), chatsKey, chat)) === 0) return;
       }
     }
+
+    function start(chat: string): void {
+      const d = drain(chat).catch((err) =>
+        log.error({ err, event: 'telegram.chat_queue_failed', chat }, 'chat queue drain failed'),
+      );
+      draining.add(d);
+      void d.finally(() => draining.delete(d));
+    }
+
+    /** Chats with queued updates and no live drainer: their drainer died. */
+    async function sweep(): Promise<void> {
+      for (const chat of await redis.smembers(chatsKey)) {
+        if ((await redis.exists(lockKey(chat))) === 0) start(chat);
+      }
+    }
+    const sweeper = setInterval(() => {
+      sweep().catch((err) =>
+        log.warn({ err: (err as Error).message, event: 'telegram.chat_sweep_failed' }, 'chat queue sweep failed'),
+      );
+    }, leaseMs);
+    sweeper.unref();
 
     return {
       async push(chat: string, updateId: number, update: unknown): Promise<void> {
@@ -86,15 +113,13 @@ export function createUpdateCoordination(opts: UpdateCoordinationOptions) {
           .multi()
           .zadd(queueKey(chat), updateId, JSON.stringify(update))
           .expire(queueKey(chat), SEEN_TTL_SEC)
+          .sadd(chatsKey, chat)
           .exec();
-        const d = drain(chat).catch((err) =>
-          log.error({ err, event: 'telegram.chat_queue_failed', chat }, 'chat queue drain failed'),
-        );
-        draining.add(d);
-        void d.finally(() => draining.delete(d));
+        start(chat);
       },
-      /** Waits for the drains this process runs. */
+      /** Stops sweeping and waits for the drains this process runs. */
       async settle(): Promise<void> {
+        clearInterval(sweeper);
         while (draining.size) await Promise.allSettled([...draining]);
       },
     };
