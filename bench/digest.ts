@@ -1,5 +1,5 @@
 /**
- * E-mail digests end to end: `npx tsx bench/digest.ts [--partners 10000] [--db sqlite|postgres] [--profile DIR]`
+ * E-mail digests end to end: `npx tsx bench/digest.ts [--partners 10000] [--db sqlite|postgres] [--profile DIR] [--tsx]`
  * (or `npm run bench:digest -- --partners 1000`).
  *
  * Seeds N partners (weekly digest, Monday 09:00 UTC) each with a week of traffic in the rollups (two
@@ -35,6 +35,7 @@ const N = Number(arg('partners', '10000'));
 const DB = arg('db', 'sqlite');
 const RATE = arg('rate', '1000');
 const PROFILE = arg('profile', '');
+const TSX = process.argv.includes('--tsx');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
@@ -190,6 +191,29 @@ async function baseline(
   );
 }
 
+/**
+ * The worker script compiled next to the product's own build (dist/<key>/bench/), so the role runs as
+ * operators run it: compiled JavaScript, chart threads loading .js. Under tsx every chart thread registered
+ * the TypeScript loader too, which cost memory and start-up no deployment pays (`--tsx` keeps that way).
+ */
+async function compiledWorker(): Promise<string> {
+  // @ts-expect-error bin/build.js is plain JavaScript without declarations.
+  const { ensureBuild } = await import('../bin/build.js');
+  const dist: string = await ensureBuild();
+  const out = path.join(dist, 'bench', 'digest-worker.js');
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(HERE, 'digest-worker.ts')],
+    outfile: out,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    bundle: false,
+    logLevel: 'error',
+  });
+  return out;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pd-bench-digest-'));
   const redisPort = await freePort();
@@ -227,9 +251,7 @@ async function main(): Promise<void> {
         '--max-old-space-size=160',
         // --profile DIR: a CPU profile of the digest role (open it in Chrome's DevTools) to see where time goes.
         ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []),
-        '--import',
-        'tsx',
-        path.join(HERE, 'digest-worker.ts'),
+        ...(TSX ? ['--import', 'tsx', path.join(HERE, 'digest-worker.ts')] : [await compiledWorker()]),
       ],
       {
         env: { ...process.env, ...env, TICK_AT: String(tickAt), LOG_LEVEL: 'warn' },
