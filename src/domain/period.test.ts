@@ -3,6 +3,7 @@ import { AppError } from './errors.js';
 import {
   localDayKey,
   localHourKey,
+  localTime,
   offsetAt,
   parseTimezone,
   resolvePeriod,
@@ -153,5 +154,13 @@ describe('time zones', () => {
     expect(offsetAt(NOW, 'Asia/Kathmandu')).toBe(5.75 * H);
     const p = resolvePeriod('today', 'Asia/Kolkata', NOW);
     expect(iso(p.from)).toBe('2026-11-23T18:30:00.000Z');
+  });
+});
+
+describe('localTime in UTC', () => {
+  it('computed without Intl, it matches what Intl says for the same instant (Etc/UTC takes the Intl path)', () => {
+    const instants = [0, -1, 951_782_399_999, 1_709_164_800_000, 4_102_444_799_000, -2_208_988_800_001];
+    for (let i = 0; i < 200; i++) instants.push(Math.round(Math.sin(i) * 4e12));
+    for (const ms of instants) expect(localTime(ms, 'UTC')).toEqual(localTime(ms, 'Etc/UTC'));
   });
 });

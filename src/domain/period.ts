@@ -123,6 +123,18 @@ export interface LocalTime {
 
 /** Wall-clock time at instant `ms` in `timezone`. */
 export function localTime(ms: number, timezone: string): LocalTime {
+  if (timezone === 'UTC') {
+    // The most common zone needs no Intl call (~10 µs each, thousands per digest run: bench:digest --profile).
+    const d = new Date(ms);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  }
   const p: Record<string, number> = {};
   for (const part of formatter(timezone).formatToParts(ms)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
