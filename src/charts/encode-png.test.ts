@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { buildChartSvg } from './build-svg.js';
 import type { ChartSpec } from './chart-spec.js';
 import { encodePng } from './encode-png.js';
-import { FONT_FAMILY, FONT_FILES } from './font-metrics.js';
 
 /** Pixels as resvg draws them, and as resvg decodes a PNG: an independent decoder checks ours (CRCs too). */
 function draw(svg: string): { pixels: Buffer; width: number; height: number } {
   const image = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY },
+    font: { loadSystemFonts: false },
     background: '#ffffff',
   }).render();
   return { pixels: image.pixels, width: image.width, height: image.height };

@@ -1,0 +1,113 @@
+import type { FontFile } from './font-file.js';
+import { chartFont } from './font-metrics.js';
+import { type Attrs, cleanText, el } from './svg.js';
+
+/**
+ * Text drawn as one `<path>` of glyph outlines instead of a `<text>` element. resvg spent ~0.4 ms laying out
+ * each label and ~0.3 ms loading the fonts, more than half of a digest chart's CPU; a path of the same
+ * outlines draws the same picture (resvg turns text into exactly such paths, unhinted) without either.
+ *
+ * Glyphs are placed one after another at their advance widths, from the cmap alone: no kerning, ligatures
+ * or contextual alternates (no shaping), which moves a label's letters by a fraction of a pixel against
+ * resvg's layout. Inter has no glyphs for scripts that need shaping, so nothing else changes. A character
+ * the font lacks is drawn as the .notdef box, as resvg did with no other font to fall back on.
+ *
+ * The words stay in the document as the path's `aria-label`, so the SVG still says what it shows.
+ */
+
+/** A glyph's outline at one font size: `M` to its first point (hundredths of a pixel from the origin) + the rest. */
+interface GlyphPath {
+  dx: number;
+  dy: number;
+  body: string;
+}
+
+/** Per thread: a chart uses a handful of sizes and a few dozen glyphs, so this stays small. */
+const glyphPaths = new Map<string, GlyphPath | null>();
+
+/**
+ * Relative commands in whole hundredths of a pixel, each step from the rounded position before it, so
+ * rounding never accumulates along a contour. y is flipped: fonts count up, SVG down.
+ */
+function glyphPath(font: FontFile, weight: string, glyph: number, size: number): GlyphPath | null {
+  const key = `${weight}:${glyph}:${size}`;
+  const cached = glyphPaths.get(key);
+  if (cached !== undefined) return cached;
+  const k = (size / font.unitsPerEm) * 100;
+  const X = (v: number) => Math.round(v * k);
+  const Y = (v: number) => Math.round(-v * k);
+  const h = (v: number) => String(v / 100);
+  let result: GlyphPath | null = null;
+  let body = '';
+  let cx = 0;
+  let cy = 0;
+  for (const c of font.outline(glyph)) {
+    const sx = X(c.startX);
+    const sy = Y(c.startY);
+    if (result) body += `m${h(sx - cx)} ${h(sy - cy)}`;
+    else result = { dx: sx, dy: sy, body: '' };
+    [cx, cy] = [sx, sy];
+    for (const seg of c.segments) {
+      if (seg.length === 2) {
+        const [x, y] = [X(seg[0] as number), Y(seg[1] as number)];
+        body += `l${h(x - cx)} ${h(y - cy)}`;
+        [cx, cy] = [x, y];
+      } else {
+        const [qx, qy, x, y] = [X(seg[0] as number), Y(seg[1] as number), X(seg[2] as number), Y(seg[3] as number)];
+        body += `q${h(qx - cx)} ${h(qy - cy)} ${h(x - cx)} ${h(y - cy)}`;
+        [cx, cy] = [x, y];
+      }
+    }
+    body += 'z';
+    // After z the pen is back at the contour's start, where the next contour's m counts from.
+    [cx, cy] = [sx, sy];
+  }
+  if (result) result.body = body;
+  glyphPaths.set(key, result);
+  return result;
+}
+
+/** Attributes that only steer the layout here; everything else (fill, halo stroke, transform) goes on the path. */
+const LAYOUT = new Set(['x', 'y', 'font-size', 'font-weight', 'font-family', 'text-anchor']);
+
+/**
+ * Drop-in for a `<text>` element with these attributes: x, y (baseline), font-size, font-weight (600 and
+ * above draw Inter SemiBold), text-anchor (start, middle, end), and any paint or transform attributes. Empty
+ * text draws nothing.
+ */
+export function textAsPath(content: string, a: Attrs): string {
+  // What XML does to the whitespace of a <text> by default (xml:space="default").
+  const text = cleanText(content)
+    .replace(/[\t\n\r ]+/g, ' ')
+    .trim();
+  if (!text) return '';
+  const weight = Number(a['font-weight'] ?? 400) >= 600 ? 'semibold' : 'regular';
+  const font = chartFont(weight);
+  const size = Number(a['font-size']);
+  const unit = size / font.unitsPerEm;
+  const glyphs: number[] = [];
+  let units = 0;
+  for (const ch of text) {
+    const g = font.glyphOf(ch.codePointAt(0) ?? 0);
+    glyphs.push(g);
+    // A missing character advances like measureText counts it (as wide as "H"), so layouts agree.
+    units += font.advanceOf(g === 0 ? font.glyphOf(0x48) : g);
+  }
+  const anchor = a['text-anchor'];
+  const shift = anchor === 'middle' ? units / 2 : anchor === 'end' ? units : 0;
+  const x0 = Number(a.x ?? 0) - shift * unit;
+  const y100 = Math.round(Number(a.y ?? 0) * 100);
+  let d = '';
+  let pen = 0;
+  for (const g of glyphs) {
+    const p = glyphPath(font, weight, g, size);
+    if (p) d += `M${(Math.round((x0 + pen * unit) * 100) + p.dx) / 100} ${(y100 + p.dy) / 100}${p.body}`;
+    pen += font.advanceOf(g === 0 ? font.glyphOf(0x48) : g);
+  }
+  if (!d) return '';
+  const rest: Attrs = { 'aria-label': text };
+  for (const [k, v] of Object.entries(a)) if (!LAYOUT.has(k)) rest[k] = v;
+  // The outline is digits and command letters only: appended as is rather than through escapeXml, which
+  // would walk its ~10 k characters one by one.
+  return `${el('path', rest).slice(0, -2)} d="${d}"/>`;
+}
