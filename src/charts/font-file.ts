@@ -46,7 +46,17 @@ export function parseFontFile(buf: Buffer): FontFile {
   const unitsPerEm = buf.readUInt16BE(head + 18);
   const longLoca = buf.readInt16BE(head + 50) === 1;
   const numberOfHMetrics = buf.readUInt16BE(hhea + 34);
-  const glyphOf = parseCmap(buf, table('cmap'));
+  const lookUp = parseCmap(buf, table('cmap'));
+  // The cmap is searched segment by segment; a chart asks for the same few dozen characters again and again.
+  const glyphs = new Map<number, number>();
+  const glyphOf = (c: number): number => {
+    let g = glyphs.get(c);
+    if (g === undefined) {
+      g = lookUp(c);
+      glyphs.set(c, g);
+    }
+    return g;
+  };
 
   const glyphRange = (g: number): [number, number] =>
     longLoca
