@@ -10,10 +10,9 @@ import { encodePng } from './encode-png.js';
  * The PNG is encoded here (encode-png.ts), faster than resvg's asPng().
  */
 export function rasterise(svg: string): Uint8Array {
-  const resvg = new Resvg(svg, {
-    font: { loadSystemFonts: false },
-    background: '#ffffff',
-  });
+  // No `background`: every chart paints its own white rectangle first, so filling the pixels white
+  // beforehand changes none of them and costs ~0.4 ms a chart (1120 x 600).
+  const resvg = new Resvg(svg, { font: { loadSystemFonts: false } });
   const image = resvg.render();
   return encodePng(image.pixels, image.width, image.height);
 }

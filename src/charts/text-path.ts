@@ -25,9 +25,28 @@ interface GlyphPath {
 /** Per thread, per weight and size: a chart uses a handful of sizes and a few dozen glyphs, so this stays small. */
 const glyphPaths = new Map<string, Map<number, GlyphPath | null>>();
 
+/** A length in hundredths of a pixel, as short as SVG allows: "0.35" is ".35", "-0.5" is "-.5". */
+function short(v: number): string {
+  const s = String(v / 100);
+  return s.startsWith('0.') ? s.slice(1) : s.startsWith('-0.') ? `-${s.slice(2)}` : s;
+}
+
+/** Numbers after a command letter: a minus sign separates them as well as a space does. */
+function numbers(...vs: number[]): string {
+  let out = '';
+  for (const v of vs) {
+    const s = short(v);
+    out += out === '' || s.startsWith('-') ? s : ` ${s}`;
+  }
+  return out;
+}
+
 /**
  * Relative commands in whole hundredths of a pixel, each step from the rounded position before it, so
- * rounding never accumulates along a contour. y is flipped: fonts count up, SVG down.
+ * rounding never accumulates along a contour. y is flipped: fonts count up, SVG down. Where TrueType chains
+ * curves through implied on-curve midpoints, the next control point is the mirror of the last one, and `t`
+ * says so with two numbers instead of four (used only when the mirror is exact on the rounded grid, so the
+ * outline is the same as with `q`). Both cut a digest chart's SVG from 70 to 56 KB, which resvg must parse.
  */
 function glyphPath(
   font: FontFile,
@@ -40,7 +59,6 @@ function glyphPath(
   const k = (size / font.unitsPerEm) * 100;
   const X = (v: number) => Math.round(v * k);
   const Y = (v: number) => Math.round(-v * k);
-  const h = (v: number) => String(v / 100);
   let result: GlyphPath | null = null;
   let body = '';
   let cx = 0;
@@ -48,18 +66,21 @@ function glyphPath(
   for (const c of font.outline(glyph)) {
     const sx = X(c.startX);
     const sy = Y(c.startY);
-    if (result) body += `m${h(sx - cx)} ${h(sy - cy)}`;
+    if (result) body += `m${numbers(sx - cx, sy - cy)}`;
     else result = { dx: sx, dy: sy, body: '' };
     [cx, cy] = [sx, sy];
+    // The last control point, while the command before was a curve (what `t` mirrors).
+    let mirror: [number, number] | null = null;
     for (const seg of c.segments) {
       if (seg.length === 2) {
         const [x, y] = [X(seg[0] as number), Y(seg[1] as number)];
-        body += `l${h(x - cx)} ${h(y - cy)}`;
-        [cx, cy] = [x, y];
+        body += `l${numbers(x - cx, y - cy)}`;
+        [cx, cy, mirror] = [x, y, null];
       } else {
         const [qx, qy, x, y] = [X(seg[0] as number), Y(seg[1] as number), X(seg[2] as number), Y(seg[3] as number)];
-        body += `q${h(qx - cx)} ${h(qy - cy)} ${h(x - cx)} ${h(y - cy)}`;
-        [cx, cy] = [x, y];
+        const smooth = mirror !== null && 2 * cx - mirror[0] === qx && 2 * cy - mirror[1] === qy;
+        body += smooth ? `t${numbers(x - cx, y - cy)}` : `q${numbers(qx - cx, qy - cy, x - cx, y - cy)}`;
+        [cx, cy, mirror] = [x, y, [qx, qy]];
       }
     }
     body += 'z';
