@@ -24,6 +24,7 @@ interface GlyphPath {
 
 /** Per thread, per weight and size: a chart uses a handful of sizes and a few dozen glyphs, so this stays small. */
 const glyphPaths = new Map<string, Map<number, GlyphPath | null>>();
+const MAX_SIZES = 64;
 
 /** A length in hundredths of a pixel, as short as SVG allows: "0.35" is ".35", "-0.5" is "-.5". */
 function short(v: number): string {
@@ -125,6 +126,8 @@ export function textAsPath(content: string, a: Attrs): string {
   const key = `${weight}:${size}`;
   let cache = glyphPaths.get(key);
   if (!cache) {
+    // Sizes follow the chart's width; a caller asking for many widths must not grow this without end.
+    if (glyphPaths.size >= MAX_SIZES) glyphPaths.clear();
     cache = new Map();
     glyphPaths.set(key, cache);
   }
