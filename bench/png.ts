@@ -10,7 +10,6 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { encodePng } from '../src/charts/encode-png.js';
-import { FONT_FAMILY, FONT_FILES } from '../src/charts/font-metrics.js';
 import { buildChartSvg } from '../src/charts/index.js';
 import { SAMPLES } from './charts.js';
 
@@ -25,7 +24,7 @@ const pct = (xs: number[], p: number) =>
 
 for (const [name, spec] of Object.entries(SAMPLES)) {
   const resvg = new Resvg(buildChartSvg(spec), {
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY },
+    font: { loadSystemFonts: false },
     background: '#ffffff',
   });
   const image = resvg.render();

@@ -1,6 +1,7 @@
 import type { ChartModel } from './chart-model.js';
 import { measureText, truncateText } from './font-metrics.js';
-import { el, textEl } from './svg.js';
+import { el } from './svg.js';
+import { textAsPath } from './text-path.js';
 import { INK, SIZE } from './theme.js';
 
 /** Title, subtitle and legend above the plot; returns the SVG and the y where the plot may start. */
@@ -11,7 +12,7 @@ export function drawHeader(m: ChartModel, withLegend: boolean): { svg: string[];
   const out: string[] = [];
   let y = pad + SIZE.title * s * 0.8;
   out.push(
-    textEl(truncateText(m.title, maxW, SIZE.title * s, true), {
+    textAsPath(truncateText(m.title, maxW, SIZE.title * s, true), {
       x: pad,
       y,
       'font-size': SIZE.title * s,
@@ -22,7 +23,7 @@ export function drawHeader(m: ChartModel, withLegend: boolean): { svg: string[];
   if (m.subtitle) {
     y += SIZE.subtitle * s * 1.45;
     out.push(
-      textEl(truncateText(m.subtitle, maxW, SIZE.subtitle * s), {
+      textAsPath(truncateText(m.subtitle, maxW, SIZE.subtitle * s), {
         x: pad,
         y,
         'font-size': SIZE.subtitle * s,
@@ -60,7 +61,7 @@ function drawLegend(m: ChartModel, x0: number, baseline: number, maxW: number): 
           }),
     );
     const tx = x + (m.kind === 'bar' ? swatch : swatch * 1.4) + 0.5 * size;
-    out.push(textEl(label, { x: tx, y: baseline, 'font-size': size, fill: INK.text }));
+    out.push(textAsPath(label, { x: tx, y: baseline, 'font-size': size, fill: INK.text }));
     x = tx + measureText(label, size) + 2 * SIZE.gap * s;
   }
   if (m.partial) {
@@ -89,7 +90,7 @@ function drawLegend(m: ChartModel, x0: number, baseline: number, maxW: number): 
           }),
     );
     const tx = x + (m.kind === 'bar' ? swatch : swatch * 1.4) + 0.5 * size;
-    out.push(textEl(label, { x: tx, y: baseline, 'font-size': size, fill: INK.muted }));
+    out.push(textAsPath(label, { x: tx, y: baseline, 'font-size': size, fill: INK.muted }));
   }
   return out;
 }
@@ -114,7 +115,7 @@ export function drawNoData(m: ChartModel): string[] {
       stroke: INK.grid,
       'stroke-width': 1.5 * s,
     }),
-    textEl('No data for this period', {
+    textAsPath('No data for this period', {
       x: m.width / 2,
       y: cy,
       'font-size': 26 * s,
@@ -122,7 +123,7 @@ export function drawNoData(m: ChartModel): string[] {
       fill: INK.muted,
       'text-anchor': 'middle',
     }),
-    textEl('Nothing was recorded in these dates: try a longer period.', {
+    textAsPath('Nothing was recorded in these dates: try a longer period.', {
       x: m.width / 2,
       y: cy + 32 * s,
       'font-size': SIZE.subtitle * s,

@@ -2,7 +2,8 @@ import { type ChartModel, NEGATIVE_COLOR, type SeriesModel } from './chart-model
 import { type EndLabel, type Point, placeEndLabels } from './end-labels.js';
 import { measureText } from './font-metrics.js';
 import { type Axis, alignAxes, niceAxis, yScale } from './scale.js';
-import { el, num, textEl } from './svg.js';
+import { el, num } from './svg.js';
+import { textAsPath } from './text-path.js';
 import { INK, SIZE } from './theme.js';
 import { emptyMax, formatShort, minStep } from './value-format.js';
 import { planXLabels } from './x-labels.js';
@@ -91,7 +92,7 @@ export function drawPlot(m: ChartModel, top: number): string[] {
         stroke: t === 0 ? INK.zero : INK.grid,
         'stroke-width': (t === 0 ? 2 : 1.2) * s,
       }),
-      textEl(leftLabels[i] ?? '', {
+      textAsPath(leftLabels[i] ?? '', {
         x: frame.left - gap,
         y: y + tickSize * 0.35,
         'font-size': tickSize,
@@ -102,7 +103,7 @@ export function drawPlot(m: ChartModel, top: number): string[] {
   });
   right?.ticks.forEach((t, i) => {
     out.push(
-      textEl(rightLabels[i] ?? '', {
+      textAsPath(rightLabels[i] ?? '', {
         x: frame.right + gap,
         y: yRight(t) + tickSize * 0.35,
         'font-size': tickSize,
@@ -161,7 +162,7 @@ function drawBars(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number) 
       }
       if (fits) {
         out.push(
-          textEl(labels[si]?.[i] ?? '', {
+          textAsPath(labels[si]?.[i] ?? '', {
             x: bx + barW / 2,
             y: v < 0 ? yv + valueSize * 1.05 : yv - 5 * s,
             'font-size': valueSize,
@@ -256,7 +257,7 @@ function drawLines(m: ChartModel, f: Frame, yOf: (x: SeriesModel) => (v: number)
   const placed = placeEndLabels(ends, { points, segments, pointRadius: (SIZE.point + 1) * s }, area, size);
   for (const l of placed) {
     out.push(
-      textEl(l.text, {
+      textAsPath(l.text, {
         x: l.x,
         y: l.baseline,
         'font-size': size,

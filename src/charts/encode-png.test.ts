@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { buildChartSvg } from './build-svg.js';
 import type { ChartSpec } from './chart-spec.js';
 import { encodePng } from './encode-png.js';
-import { FONT_FAMILY, FONT_FILES } from './font-metrics.js';
 
 /** Pixels as resvg draws them, and as resvg decodes a PNG: an independent decoder checks ours (CRCs too). */
 function draw(svg: string): { pixels: Buffer; width: number; height: number } {
   const image = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY },
+    font: { loadSystemFonts: false },
     background: '#ffffff',
   }).render();
   return { pixels: image.pixels, width: image.width, height: image.height };
@@ -22,6 +21,13 @@ function decode(png: Buffer, width: number, height: number): Buffer {
 }
 
 const colourType = (png: Buffer) => png[8 + 8 + 9];
+
+/** Squared RGB distance of two little-endian RGBA words. */
+function channelDistance(a: number, b: number): number {
+  let sum = 0;
+  for (let shift = 0; shift < 24; shift += 8) sum += (((a >>> shift) & 0xff) - ((b >>> shift) & 0xff)) ** 2;
+  return sum;
+}
 
 const days = Array.from({ length: 30 }, (_, i) => `Nov ${i + 1}`);
 const bar: ChartSpec = {
@@ -45,18 +51,53 @@ const line: ChartSpec = {
 };
 
 describe('encodePng', () => {
-  it('writes a bar chart as a palette image that decodes to exactly the pixels resvg drew', () => {
+  it('writes a bar chart (under 256 colours) as a palette image that decodes to exactly the pixels resvg drew', () => {
     const { pixels, width, height } = draw(buildChartSvg(bar));
     const png = encodePng(pixels, width, height);
     expect(colourType(png)).toBe(3);
     expect(decode(png, width, height).equals(pixels)).toBe(true);
   });
 
-  it('falls back to RGBA beyond 256 colours, still pixel for pixel', () => {
+  it('writes a line chart of over 256 colours as a palette: only its rarest shades move, to the nearest', () => {
     const { pixels, width, height } = draw(buildChartSvg(line));
+    const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * height);
+    const counts = new Map<number, number>();
+    for (const c of words) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBeGreaterThan(256);
+    const top = new Set(
+      [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 256)
+        .map(([c]) => c),
+    );
+
     const png = encodePng(pixels, width, height);
+    expect(colourType(png)).toBe(3);
+    const decoded = decode(png, width, height);
+    const out = new Uint32Array(decoded.buffer, decoded.byteOffset, width * height);
+    let moved = 0;
+    for (let i = 0; i < words.length; i++) {
+      const c = words[i] as number;
+      if (out[i] === c) continue;
+      moved++;
+      // A frequent colour is never changed; a rare one becomes one of the frequent ones, the closest.
+      expect(top.has(c)).toBe(false);
+      expect(top.has(out[i] as number)).toBe(true);
+      const nearest = Math.min(...[...top].map((t) => channelDistance(c, t)));
+      expect(channelDistance(c, out[i] as number)).toBe(nearest);
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThanOrEqual((width * height) / 1000);
+  });
+
+  it('writes lossless RGBA when many pixels have rare colours (a gradient)', () => {
+    // 600 x 2 pixels of 600 greys-and-blues: no 256 of them cover 999 in 1000 pixels.
+    const width = 600;
+    const rgba = new Uint8Array(width * 2 * 4);
+    for (let i = 0; i < width * 2; i++) rgba.set([i % 256, Math.floor((i % width) / 256) * 80, 200, 255], 4 * i);
+    const png = encodePng(rgba, width, 2);
     expect(colourType(png)).toBe(6);
-    expect(decode(png, width, height).equals(pixels)).toBe(true);
+    expect(decode(png, width, 2).equals(Buffer.from(rgba))).toBe(true);
   });
 
   it('keeps translucent pixels out of the palette', () => {

@@ -1,19 +1,21 @@
 import { endianness } from 'node:os';
 import { crc32, deflateSync } from 'node:zlib';
+import { paletteImage } from './png-palette.js';
 
 /**
- * PNG encoding of resvg's pixels, lossless. resvg's own asPng() spends ~4 ms of a ~11 ms chart compressing
- * hard (adaptive filters, default deflate level); this takes ~2 ms for the same pixels, and the file is
- * smaller, because a chart is flat colour: a bar chart has ~200 distinct colours (fills, text and their
- * anti-aliased edges on white), so it is written as an 8-bit palette image, a quarter of the bytes to
- * compress. Over 256 colours (lines crossing the grid blend into more shades) it is written as plain RGBA
- * at a fast deflate level. Either way every pixel decodes to exactly what resvg drew.
+ * PNG encoding of resvg's pixels. resvg's own asPng() compresses hard (adaptive filters, default deflate
+ * level); this is several times faster for the same pixels, and the file is smaller, because a chart is flat
+ * colour and is written as an 8-bit palette image (png-palette.ts), a quarter of the bytes to compress.
+ *
+ * Lossless except in one case: a picture with more than 256 colours but few rare ones (a line chart, ~320)
+ * keeps its 256 most frequent colours exact and draws the rarest shades, at most 1 pixel in 1,000, as their
+ * nearest palette colour (png-palette.ts says exactly when). Every other picture decodes to exactly what
+ * resvg drew: up to 256 opaque colours as a palette, anything else as plain RGBA at a fast deflate level.
  */
 
 const SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
 /** zlib level 3: beyond it deflate gets ~3x slower for ~15 % fewer bytes (measured on charts). */
 const LEVEL = 3;
-const PALETTE_MAX = 256;
 /** The palette pass reads pixels as 32-bit words, so it knows which byte is alpha only on little-endian. */
 const WORDS_ARE_RGBA_LE = endianness() === 'LE';
 
@@ -41,56 +43,6 @@ function png(width: number, height: number, colourType: 3 | 6, palette: Buffer |
   ]);
 }
 
-/**
- * Palette indices, one filter byte (0: none, the usual choice for palette images) per row; null when the
- * picture has more than 256 colours or any that is not opaque (the PNG would need a tRNS chunk; a chart
- * on its white background never has one). Rows equal to the one above, common in a chart's margins and
- * between bars, are copied rather than looked up pixel by pixel.
- */
-function paletteRows(rgba: Uint8Array, width: number, height: number): { palette: Buffer; rows: Buffer } | null {
-  const px = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
-  const rowBytes = width * 4;
-  const stride = width + 1;
-  const rows = Buffer.allocUnsafe(stride * height);
-  const source = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
-  const index = new Map<number, number>();
-  const colours: number[] = [];
-  let last = -1;
-  let lastIndex = 0;
-  for (let y = 0; y < height; y++) {
-    let o = y * stride;
-    rows[o++] = 0;
-    const at = y * rowBytes;
-    if (y > 0 && source.compare(source, at - rowBytes, at, at, at + rowBytes) === 0) {
-      rows.copyWithin(o, o - stride, o - 1);
-      continue;
-    }
-    for (let s = y * width, end = s + width; s < end; s++) {
-      const c = px[s] as number;
-      if (c !== last) {
-        let i = index.get(c);
-        if (i === undefined) {
-          // Alpha is the high byte of the little-endian word (RGBA in memory).
-          if (colours.length === PALETTE_MAX || c >>> 24 !== 0xff) return null;
-          i = colours.length;
-          colours.push(c);
-          index.set(c, i);
-        }
-        last = c;
-        lastIndex = i;
-      }
-      rows[o++] = lastIndex;
-    }
-  }
-  const palette = Buffer.allocUnsafe(colours.length * 3);
-  for (const [i, c] of colours.entries()) {
-    palette[3 * i] = c & 0xff;
-    palette[3 * i + 1] = (c >>> 8) & 0xff;
-    palette[3 * i + 2] = (c >>> 16) & 0xff;
-  }
-  return { palette, rows };
-}
-
 /** RGBA rows behind a 0 (none) filter byte each: no per-pixel work in JavaScript at all. */
 function rgbaRows(rgba: Uint8Array, width: number, height: number): Buffer {
   const rowBytes = width * 4;
@@ -114,7 +66,7 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Buff
   }
   // Uint32Array needs 4-byte alignment; resvg's buffers have it, a caller's slice might not.
   const aligned = rgba.byteOffset % 4 === 0 ? rgba : new Uint8Array(rgba);
-  const indexed = WORDS_ARE_RGBA_LE ? paletteRows(aligned, width, height) : null;
+  const indexed = WORDS_ARE_RGBA_LE ? paletteImage(aligned, width, height) : null;
   return indexed
     ? png(width, height, 3, indexed.palette, indexed.rows)
     : png(width, height, 6, null, rgbaRows(aligned, width, height));

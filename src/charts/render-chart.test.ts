@@ -154,7 +154,8 @@ describe('renderChart', () => {
 
   it('truncates a very long title with an ellipsis', () => {
     const svg = buildChartSvg({ ...base, title: 'Payout '.repeat(50) });
-    const title = /<text[^>]*font-size="30"[^>]*>([^<]*)<\/text>/.exec(svg)?.[1] ?? '';
+    // The first label drawn is the title; its words stay on the outline path as its aria-label.
+    const title = /<path aria-label="([^"]*)"[^>]* d="M[^"]+"/.exec(svg)?.[1] ?? '';
     expect(title.startsWith('Payout Payout')).toBe(true);
     expect(title.endsWith('…')).toBe(true);
     expect(title.length).toBeLessThan(80);

@@ -54,7 +54,7 @@ interface Slot {
  * and the network (~40 % busy at 100 reports/s), so leaving it a whole core idles half the machine while
  * charts queue; the OS shares the cores when both are busy (event loop 40 % busy, 110 charts/s: p95
  * 40-75 ms with two workers, 140-240 ms with one). Two, not more: beyond that charts are rarely the
- * bottleneck, and each worker holds its own resvg and fonts in memory.
+ * bottleneck, and each worker holds its own resvg and parsed font outlines in memory.
  */
 const defaultPoolSize = (): number => Math.max(1, Math.min(2, availableParallelism()));
 

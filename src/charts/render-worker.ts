@@ -55,7 +55,7 @@ function handle(port: NonNullable<typeof parentPort>, req: RenderRequest): void 
 if (parentPort) {
   const port = parentPort;
   // One task per turn of the event loop, never back to back inside one 'message' dispatch. resvg's native
-  // memory (~5 MB a chart: the parsed tree, the fonts, the pixels) is freed by finalizers that run between
+  // memory (~5 MB a chart: the parsed tree, the pixels) is freed by finalizers that run between
   // turns; with the pool keeping the next task queued, the port delivered message after message without a
   // turn, and a digest run of 1,000 charts peaked at 3.3 GB RSS and 19 charts/s. Yielding here: 0.33 GB and
   // 27 charts/s in the same run (bench:charts, sustained).

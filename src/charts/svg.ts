@@ -49,11 +49,6 @@ export function el(tag: string, a: Attrs, children: string[] = []): string {
   return children.length === 0 ? `<${tag}${attrs(a)}/>` : `<${tag}${attrs(a)}>${children.join('')}</${tag}>`;
 }
 
-/** A text element; `content` is plain text and is escaped here. */
-export function textEl(content: string, a: Attrs): string {
-  return `<text${attrs(a)}>${escapeXml(content)}</text>`;
-}
-
 export function svgDocument(width: number, height: number, children: string[]): string {
   return el('svg', { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}` }, children);
 }

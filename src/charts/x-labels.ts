@@ -1,5 +1,5 @@
 import { measureText, truncateText, wrapText } from './font-metrics.js';
-import { textEl } from './svg.js';
+import { textAsPath } from './text-path.js';
 import { INK, SIZE } from './theme.js';
 
 const SIN45 = Math.SQRT1_2;
@@ -46,7 +46,7 @@ export function planXLabels(input: Input): XLabelPlan {
         categories.flatMap((c, i) =>
           show(i)
             ? [
-                textEl(truncateText(c, cap, size), {
+                textAsPath(truncateText(c, cap, size), {
                   x: xOf(i),
                   y: bottom + gap + size * 0.9,
                   'font-size': size,
@@ -68,7 +68,7 @@ export function planXLabels(input: Input): XLabelPlan {
       draw: (bottom, xOf) =>
         lines.flatMap((ls, i) =>
           ls.map((l, row) =>
-            textEl(l, {
+            textAsPath(l, {
               x: xOf(i),
               y: bottom + gap + size * 0.9 + row * size * 1.2,
               'font-size': size,
@@ -95,7 +95,7 @@ export function planXLabels(input: Input): XLabelPlan {
         // The text runs down-left from the tick; keep it inside the picture's left edge.
         const room = Math.min(maxLong, (x - 4 * s) / SIN45);
         return [
-          textEl(truncateText(c, room, size), {
+          textAsPath(truncateText(c, room, size), {
             x,
             y,
             'font-size': size,
