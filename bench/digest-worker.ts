@@ -1,17 +1,25 @@
 /**
  * The worker process of bench/digest.ts: the real digest role (startDigestWorker) on the seeded database,
  * one tick at `TICK_AT`, then waits until no digest is pending and prints one JSON line with its figures.
- * Env: DATA_DIR/DATABASE_URL, REDIS_URL, SMTP_URL, DIGEST_RATE_PER_SECOND, TICK_AT (epoch ms).
+ * Env: DATA_DIR/DATABASE_URL, REDIS_URL, SMTP_URL, DIGEST_RATE_PER_SECOND, TICK_AT (epoch ms), and for
+ * experiments NOCHART=1, CONCURRENCY=N, CHART_THREADS=N.
  */
 
 import type { ChartSpec } from '../src/charts/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/infra/logger.js';
 import { startDigestWorker } from '../src/jobs/digests/start.js';
+import { chartThreadsFor } from '../src/main/chart-threads.js';
 import { createApp } from '../src/main/create-app.js';
 
 const config = loadConfig();
-const app = await createApp(config, { logger: createLogger('warn'), readPool: false });
+// As `partnerdesk worker` sets it up: no read pool, chart threads as a worker-only process gets them
+// (CHART_THREADS overrides, through the config).
+const app = await createApp(config, {
+  logger: createLogger('warn'),
+  readPool: false,
+  chartThreads: chartThreadsFor(config, false),
+});
 const renderChart = (spec: ChartSpec) => app.charts.render(spec);
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {

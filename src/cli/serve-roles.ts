@@ -1,6 +1,7 @@
 import { findTrackingExample, isDatabaseEmpty } from '../app/admin/start-summary.js';
 import { seedDemo } from '../app/demo/seed-demo.js';
 import { loadConfig } from '../config/index.js';
+import { chartThreadsFor } from '../main/chart-threads.js';
 import type { App } from '../main/create-app.js';
 import type { RunningRole } from '../main/roles.js';
 import { createRoot, type Root } from '../main/root.js';
@@ -29,8 +30,13 @@ export async function serveRoles(roles: Roles, waitForSignal: () => Promise<Node
   const http = roles.http || (roles.bots && (webhook || slackHttp));
   const runTelegram = Boolean(config.telegram) && (roles.bots || (http && webhook));
   const runSlack = Boolean(config.slack) && (roles.bots || (http && slackHttp));
-  // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool.
-  const root: Root = await createRoot(config, { readPool: http || runTelegram || runSlack });
+  // Reports and balances are read by the HTTP API and the bots; a worker-only process needs no read pool, and
+  // leaves a core to its event loop rather than to a second chart thread.
+  const servesChat = http || runTelegram || runSlack;
+  const root: Root = await createRoot(config, {
+    readPool: servesChat,
+    chartThreads: chartThreadsFor(config, servesChat),
+  });
   const { app, localRedis } = root;
   let server: RunningRole | null = null;
   try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chartThreadsFor } from '../main/chart-threads.js';
 import { buildConfig } from './config.js';
 
 describe('buildConfig', () => {
@@ -46,5 +47,16 @@ describe('buildConfig', () => {
     expect(() => buildConfig({ SLACK_CLIENT_ID: '1', SLACK_CLIENT_SECRET: '2', SLACK_STATE_SECRET: '3' })).toThrow(
       /SLACK_SIGNING_SECRET/,
     );
+  });
+
+  it('CHART_THREADS: a whole number 1-16, else a message naming it; unset, each role picks', () => {
+    expect(buildConfig({ CHART_THREADS: '3' }).chartThreads).toBe(3);
+    expect(() => buildConfig({ CHART_THREADS: '0' })).toThrow(/CHART_THREADS: must be at least 1/);
+    expect(() => buildConfig({ CHART_THREADS: '1.5' })).toThrow(/CHART_THREADS: must be a whole number/);
+    const unset = buildConfig({});
+    expect(chartThreadsFor(unset, true)).toBeUndefined(); // the pool's default where chats are answered
+    expect(chartThreadsFor(unset, false)).toBeGreaterThanOrEqual(1);
+    expect(chartThreadsFor(unset, false)).toBeLessThanOrEqual(2);
+    expect(chartThreadsFor(buildConfig({ CHART_THREADS: '4' }), false)).toBe(4);
   });
 });

@@ -90,6 +90,12 @@ export const ConfigSchema = z
       .default(200),
     DIGEST_TELEGRAM_URL: optionalString,
     DIGEST_SLACK_URL: optionalString,
+    CHART_THREADS: z.coerce
+      .number({ message: 'must be a whole number of chart threads like 2' })
+      .int({ message: 'must be a whole number of chart threads like 2' })
+      .min(1, { message: 'must be at least 1' })
+      .max(16, { message: 'must be at most 16' })
+      .optional(),
     // --- end e-mail digests ---
     POSTBACK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -234,6 +240,8 @@ export interface Config {
     telegramUrl: string | undefined;
     slackUrl: string | undefined;
   };
+  /** Chart worker threads per process; undefined: chosen by what the process runs (main/chart-threads.ts). */
+  chartThreads: number | undefined;
   postbacks: { allowPrivateNetworks: boolean };
   logLevel: Env['LOG_LEVEL'];
   /** Share of a referred partner's payout credited to the referrer, in basis points (500 = 5 %). */
@@ -316,6 +324,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       telegramUrl: e.DIGEST_TELEGRAM_URL,
       slackUrl: e.DIGEST_SLACK_URL,
     },
+    chartThreads: e.CHART_THREADS,
     postbacks: { allowPrivateNetworks: e.POSTBACK_ALLOW_PRIVATE_NETWORKS },
     logLevel: e.LOG_LEVEL,
     referralRateBp: Math.round(e.REFERRAL_RATE_PERCENT * 100),

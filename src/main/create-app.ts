@@ -68,6 +68,8 @@ export interface CreateAppOptions {
    * thread of ~10 MB, and without one the writer checkpoints the WAL itself, as SQLite does by default.
    */
   readPool?: boolean;
+  /** Chart worker threads when `charts` is not given (main/chart-threads.ts); default: the pool's own. */
+  chartThreads?: number | undefined;
   /** How this process announces and hears cache changes (default: pub/sub on `redis`; local only without it). */
   cacheBus?: CacheBus;
   /** Default: a prom-client registry served at /metrics. One-shot CLI verbs pass infra/null-metrics. */
@@ -108,7 +110,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     });
   deps.cacheBus = cacheBus;
   const queues = redisKit && redis ? redisKit.createQueueFactory(redisKit.redisBaseOf(redis)) : null;
-  const charts = opts.charts ?? lazyChartRenderer(logger);
+  const charts = opts.charts ?? lazyChartRenderer(logger, opts.chartThreads ?? config.chartThreads);
 
   const closers: (() => Promise<unknown>)[] = [];
   // Loaded only when no metrics are given: one-shot CLI verbs pass null metrics and skip prom-client.
@@ -150,12 +152,12 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
 }
 
 /** The renderer's module (resvg, fonts) loads on the first chart: most processes and verbs draw none. */
-function lazyChartRenderer(logger: Logger): ChartRenderer {
+function lazyChartRenderer(logger: Logger, size: number | undefined): ChartRenderer {
   let pool: Promise<ChartRenderer> | null = null;
   return {
     async render(spec) {
       pool ??= import('../charts/index.js').then((m) =>
-        m.createChartRenderer({ logger: logger.child({ component: 'charts' }) }),
+        m.createChartRenderer({ logger: logger.child({ component: 'charts' }), ...(size && { size }) }),
       );
       return (await pool).render(spec);
     },

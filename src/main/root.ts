@@ -23,7 +23,8 @@ export interface Root {
   close(): Promise<void>;
 }
 
-export interface RootOptions extends Pick<CreateAppOptions, 'readPool' | 'charts' | 'now' | 'cacheBus' | 'metrics'> {
+export interface RootOptions
+  extends Pick<CreateAppOptions, 'readPool' | 'chartThreads' | 'charts' | 'now' | 'cacheBus' | 'metrics'> {
   logger?: Logger;
   /** 'auto' (default): REDIS_URL, else a local server under DATA_DIR. 'none': no Redis (one-shot verbs). */
   redis?: 'auto' | 'none';
@@ -43,6 +44,7 @@ export async function createRoot(config: Config, opts: RootOptions = {}): Promis
       logger,
       redis: wantRedis ? (config.redisUrl ?? localRedis?.redisOptions ?? null) : null,
       ...(opts.readPool !== undefined && { readPool: opts.readPool }),
+      ...(opts.chartThreads !== undefined && { chartThreads: opts.chartThreads }),
       ...(opts.charts && { charts: opts.charts }),
       ...(opts.now && { now: opts.now }),
       ...(opts.cacheBus && { cacheBus: opts.cacheBus }),
