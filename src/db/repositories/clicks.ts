@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { combineStatements, type Statement } from '../one-statement.js';
 import { applyRollupDeltas, type RollupDelta, rollupDeltasStatement } from '../rollups.js';
 
 /** A click as stored; every string already fits its column (see record-click.ts). */
@@ -68,13 +69,13 @@ export async function insertClicks(trx: Knex | Knex.Transaction, rows: readonly 
  * clause), which PostgreSQL runs atomically without BEGIN and COMMIT, and outside any transaction of ours.
  * Null when the batch does not fit one statement (the caller then uses insertClicks in a transaction).
  */
-export function clickBatchStatement(rows: readonly NewClick[]): { sql: string; bindings: unknown[] } | null {
+export function clickBatchStatement(rows: readonly NewClick[]): Statement | null {
   if (rows.length === 0 || rows.length > CHUNK) return null;
   const deltas = rollupDeltasStatement(rows.map(clickDelta));
   if (!deltas) return null;
-  const bindings: unknown[] = [...deltas.bindings];
+  const bindings: unknown[] = [];
   for (const r of rows) bindings.push(...clickValues(r));
-  return { sql: `with deltas as (${deltas.sql}) ${insertSql(rows.length)}`, bindings };
+  return combineStatements([deltas, { sql: insertSql(rows.length), bindings }]);
 }
 
 /** A click's values in CLICK_COLUMNS order. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertStatement } from '../insert-rows.js';
+import { combineStatements, MAX_BINDINGS, type Statement } from '../one-statement.js';
 import { type RollupDelta, rollupDeltasStatement } from '../rollups.js';
 import { type ConversionRow, conversionKey } from './conversions.js';
 import type { NewDelivery } from './deliveries.js';
@@ -23,9 +24,6 @@ export interface ConversionBatchRows {
  * nothing was written; `too_big`: the batch does not fit one statement, nothing was written either.
  */
 export type BatchStatementOutcome = 'written' | 'duplicate' | 'too_big';
-
-/** PostgreSQL's limit is 65,535 bind parameters per statement; stay clear of it. */
-const MAX_BINDINGS = 60_000;
 
 /**
  * PostgreSQL: `n` conversion ids from the table's own sequence, so the rows that refer to a conversion
@@ -61,7 +59,7 @@ export async function writeConversionBatch(q: Q, rows: ConversionBatchRows): Pro
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const main = insertStatement('conversions', sorted);
-  const sides: { sql: string; bindings: unknown[] }[] = [];
+  const sides: Statement[] = [];
   if (rows.commissions.length > 0) sides.push(insertStatement('referral_commissions', rows.commissions));
   if (rows.ledger.length > 0) sides.push(insertStatement('ledger_entries', rows.ledger));
   if (rows.deltas.length > 0) {
@@ -81,11 +79,8 @@ export async function writeConversionBatch(q: Q, rows: ConversionBatchRows): Pro
       }),
     );
   }
-  // knex numbers the `?` in text order: the WITH clauses' bindings first, then the conversions'.
-  const bindings = [...sides.flatMap((s) => s.bindings), ...main.bindings];
+  const { sql, bindings } = combineStatements([...sides, main]);
   if (bindings.length > MAX_BINDINGS) return 'too_big';
-  const sql =
-    sides.length === 0 ? main.sql : `with ${sides.map((s, i) => `w${i} as (${s.sql})`).join(', ')} ${main.sql}`;
   try {
     await q.raw(sql, bindings as Knex.RawBinding[]);
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertRows, runEachOnSqlite } from '../insert-rows.js';
+import { insertRows } from '../insert-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -247,63 +247,6 @@ export interface AttemptRow {
 
 export async function insertAttempts(q: Q, rows: AttemptRow[]): Promise<void> {
   await insertRows(q, 'postback_attempts', rows, { chunk: CHUNK });
-}
-
-export interface DeliveryUpdate {
-  id: number;
-  state: DeliveryState;
-  nextAttemptAt: number | null;
-  lastStatus: number | null;
-  lastErrorClass: string | null;
-  at: number;
-}
-
-/**
- * Applies attempt outcomes. Successes (the common case at volume) are one UPDATE ... FROM (VALUES ...) per
- * 500 rows on PostgreSQL, each row keeping its own status and attempt time; grouping by (status, time)
- * instead gave ~20 rows per statement because times differ by the millisecond. On the SQLite writer they are
- * one prepared single-row UPDATE run per row (see insert-rows.ts). Retries and failures are one statement each
- * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
- */
-export async function applyDeliveryUpdates(q: Q, unordered: DeliveryUpdate[]): Promise<void> {
-  // Row locks in id order, like the dispatcher's page: two writers that share rows wait instead of deadlocking.
-  const updates = [...unordered].sort((a, b) => a.id - b.id);
-  const delivered = updates.filter((u) => u.state === 'delivered');
-  // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
-  for (const u of updates) {
-    if (u.state === 'delivered') continue;
-    await q('postback_deliveries')
-      .where({ id: u.id })
-      .update({
-        state: u.state,
-        attempts: q.raw('attempts + 1'),
-        ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
-        last_status: u.lastStatus,
-        last_error_class: u.lastErrorClass,
-        last_attempt_at: u.at,
-        updated_at: u.at,
-      });
-  }
-  if (
-    await runEachOnSqlite(
-      q,
-      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
-         last_error_class = NULL, last_attempt_at = ?, delivered_at = ?, updated_at = ? WHERE id = ?`,
-      delivered.map((u) => [u.lastStatus, u.at, u.at, u.at, u.id]),
-    )
-  ) {
-    return;
-  }
-  for (let i = 0; i < delivered.length; i += 500) {
-    const part = delivered.slice(i, i + 500);
-    const values = part.map(() => '(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))').join(', ');
-    await q.raw(
-      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = v.column2,
-         last_error_class = NULL, last_attempt_at = v.column3, delivered_at = v.column3, updated_at = v.column3
-       FROM (VALUES ${values}) AS v WHERE postback_deliveries.id = v.column1`,
-      part.flatMap((u) => [u.id, u.lastStatus, u.at]),
-    );
-  }
 }
 
 /** A delivery that will not be attempted (its postback was disabled): dead, kept for replay. */
