@@ -53,21 +53,21 @@ export async function findUndispatched(q: Q, limit: number): Promise<number[]> {
 }
 
 /**
- * PostgreSQL: the dispatcher's page, row-locked for the caller's transaction. SKIP LOCKED lets any number of
- * dispatchers (one per worker process) take disjoint pages at once instead of reading the same rows; the
- * locks are taken in id order, the order every other multi-row update of this table uses, so they cannot
- * deadlock with one.
+ * PostgreSQL: the dispatcher's page, row-locked for the caller's transaction and stamped queued_at = now in
+ * the same statement (the caller enqueues, then commits; a rollback un-stamps them). SKIP LOCKED lets any
+ * number of dispatchers (one per worker process) take disjoint pages at once instead of reading the same
+ * rows; the locks are taken in id order, the order every other multi-row update of this table uses, so they
+ * cannot deadlock with one. One statement where a locking SELECT and an UPDATE took two. Ids ascending.
  */
-export async function lockUndispatched(trx: Knex.Transaction, limit: number): Promise<number[]> {
-  const rows = await trx('postback_deliveries')
-    .select('id')
-    .where('queued_at', 0)
-    .andWhere('state', 'pending')
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  return rows.map((r: { id: number }) => Number(r.id));
+export async function claimUndispatchedRows(trx: Knex.Transaction, limit: number, now: number): Promise<number[]> {
+  const res = await trx.raw(
+    `update postback_deliveries set queued_at = ? where id in (
+       select id from postback_deliveries where queued_at = 0 and state = 'pending'
+       order by id limit ? for update skip locked)
+     returning id`,
+    [now, limit],
+  );
+  return (res.rows as { id: string | number }[]).map((r) => Number(r.id)).sort((x, y) => x - y);
 }
 
 export async function markQueued(q: Q, ids: number[], now: number): Promise<void> {
