@@ -21,7 +21,7 @@ import { buildServer } from '../src/http/server.js';
 import { createLogger } from '../src/infra/logger.js';
 import { createApp } from '../src/main/create-app.js';
 import { benchDatabase, countStatements } from './bench-database.js';
-import { postgresCpuSeconds } from './cpu.js';
+import { databaseOf, postgresCpuSeconds } from './cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -173,11 +173,11 @@ async function main() {
     const bareCpu = cpuOf(process.cpuUsage(cpu));
     const before = await countClicks();
     cpu = process.cpuUsage();
-    const pg0 = postgresCpuSeconds();
+    const pg0 = postgresCpuSeconds(databaseOf(database.env));
     const trackRun = await load(base, duration, tracking);
     await app.clickWriter.flush();
     const trackCpu = cpuOf(process.cpuUsage(cpu));
-    const pgCpu = (postgresCpuSeconds() - pg0) * 1e6;
+    const pgCpu = (postgresCpuSeconds(databaseOf(database.env)) - pg0) * 1e6;
     rows.push({ bare: bareRun, track: trackRun, bareCpu, trackCpu, pgCpu, stored: (await countClicks()) - before });
   }
   const batchesAfter = await batchStats();
@@ -191,7 +191,9 @@ async function main() {
     console.log(fmt('  /t/:id + click stored', x.track));
     console.log(
       `  ratio ${(x.track.rps / x.bare.rps).toFixed(2)}; server CPU per request (all threads, SQLite included): bare ${Math.round(x.bareCpu / x.bare.total)} µs, tracking ${Math.round(x.trackCpu / x.track.total)} µs` +
-        (database.label === 'SQLite' ? '' : `, PostgreSQL ${Math.round(x.pgCpu / x.track.total)} µs per click`),
+        (database.label === 'SQLite'
+          ? ''
+          : `, PostgreSQL ${Math.round(x.pgCpu / x.track.total)} µs per click (this database's backends)`),
     );
   });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
