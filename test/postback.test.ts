@@ -111,6 +111,21 @@ describe.each(DB_FLAVORS)('S2S /postback on %s', (flavor) => {
     expect(missing.body.error.field).toBe('clickid');
   });
 
+  it('looks up a clickid with quotes, commas and backslashes as the exact text sent', async () => {
+    // On PostgreSQL the batch's click ids travel as one JSON array in the look-up statement.
+    const odd = `a","b\\c',d`;
+    const unknown = await postback(`clickid=${encodeURIComponent(odd)}&sum=1`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain(`"${odd}"`);
+    const c = await click();
+    const [oddAgain, real] = await Promise.all([
+      postback(`clickid=${encodeURIComponent(odd)}&sum=1&txid=x`),
+      postback(`clickid=${c}&sum=1&txid=odd`),
+    ]);
+    expect(oddAgain.status).toBe(404);
+    expect(real.status).toBe(200);
+  });
+
   it('matches the type case-insensitively and stores the canonical spelling', async () => {
     const c = await click();
     const res = await postback(`clickid=${c}&type=DEPOSIT`);
