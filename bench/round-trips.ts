@@ -18,8 +18,11 @@ import type { NewClick } from '../src/db/repositories/clicks.js';
 import { createLogger } from '../src/infra/logger.js';
 import { createApp } from '../src/main/create-app.js';
 import { benchDatabase, countStatements } from './bench-database.js';
+import { databaseOf, postgresCpuSeconds } from './cpu.js';
 
-const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100);
+const argv = process.argv.slice(2);
+const N = Number(argv.find((a, i) => /^\d+$/.test(a) && argv[i - 1] !== '--rounds') ?? 100);
+const ROUNDS = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 30;
 
 async function main(): Promise<void> {
   const database = await benchDatabase('postgres');
@@ -71,25 +74,27 @@ async function main(): Promise<void> {
       notify: true,
     });
 
-    const clicks: NewClick[] = Array.from({ length: N }, (_, i) => ({
-      clickId: `rt${String(i).padStart(20, '0')}`,
-      campaignId,
-      partnerId,
-      landingId: null,
-      refId: null,
-      sub1: null,
-      sub2: null,
-      sub3: null,
-      sub4: null,
-      sub5: null,
-      country: 'DE',
-      device: 'desktop',
-      os: 'Windows',
-      browser: 'Chrome',
-      ip: '192.0.2.1',
-      userAgent: 'bench',
-      createdAt: now,
-    }));
+    const clicksOf = (round: number): NewClick[] =>
+      Array.from({ length: N }, (_, i) => ({
+        clickId: `rt${String(round).padStart(4, '0')}${String(i).padStart(16, '0')}`,
+        campaignId,
+        partnerId,
+        landingId: null,
+        refId: null,
+        sub1: null,
+        sub2: null,
+        sub3: null,
+        sub4: null,
+        sub5: null,
+        country: 'DE',
+        device: 'desktop',
+        os: 'Windows',
+        browser: 'Chrome',
+        ip: '192.0.2.1',
+        userAgent: 'bench',
+        createdAt: now,
+      }));
+    const clicks = clicksOf(0);
     const counter = countStatements(db);
     const measure = async (what: string, fn: () => Promise<unknown>) => {
       const before = counter.count;
@@ -103,16 +108,18 @@ async function main(): Promise<void> {
     };
     console.log(`round trips on PostgreSQL, batches of ${N}`);
     await measure(`click batch of ${N}`, () => storeClickBatch(db, clicks));
-    const reqs = clicks.map((c, i) => ({
-      clickId: c.clickId,
-      type: 'Deposit',
-      txid: `t${i}`,
-      status: 'pending' as const,
-      receivedAt: now,
-    }));
+    const requestsOf = (cs: NewClick[]) =>
+      cs.map((c, i) => ({
+        clickId: c.clickId,
+        type: 'Deposit',
+        txid: `t${i}`,
+        status: 'pending' as const,
+        receivedAt: now,
+      })) as Parameters<typeof recordConversionBatch>[1];
+    const reqs = requestsOf(clicks);
     let ids: number[] = [];
     await measure(`conversion batch of ${N}`, async () => {
-      const out = await recordConversionBatch(app, reqs as Parameters<typeof recordConversionBatch>[1]);
+      const out = await recordConversionBatch(app, reqs);
       ids = out.flatMap((o) => (o.kind === 'created' ? [o.conversionId] : []));
     });
     if (ids.length !== N) throw new Error(`expected ${N} conversions, got ${ids.length}`);
@@ -131,6 +138,41 @@ async function main(): Promise<void> {
     const deliveries = Number((await db('postback_deliveries').count({ n: '*' }).first())?.n ?? 0);
     const notes = Number((await db('notifications').count({ n: '*' }).first())?.n ?? 0);
     console.log(`  (deliveries queued ${deliveries}, chat notifications queued ${notes})`);
+
+    // CPU per item over ROUNDS sequential batches of each kind: all the click batches, then all the
+    // conversion batches (on those clicks), each kind timed as a whole.
+    const rounds = Array.from({ length: ROUNDS }, (_, r) => clicksOf(r + 1));
+    const timed = async (fn: () => Promise<void>) => {
+      const pg0 = postgresCpuSeconds();
+      const own0 = postgresCpuSeconds(databaseOf(database.env));
+      const c0 = process.cpuUsage();
+      await fn();
+      const c = process.cpuUsage(c0);
+      return {
+        app: c.user + c.system,
+        pg: (postgresCpuSeconds() - pg0) * 1e6,
+        own: (postgresCpuSeconds(databaseOf(database.env)) - own0) * 1e6,
+      };
+    };
+    const clickCpu = await timed(async () => {
+      for (const batch of rounds) await storeClickBatch(db, batch);
+    });
+    const convCpu = await timed(async () => {
+      for (const batch of rounds) {
+        const out = await recordConversionBatch(app, requestsOf(batch));
+        if (out.some((o) => o.kind !== 'created')) throw new Error('a conversion of the CPU rounds was not created');
+      }
+    });
+    const per = (us: number) => Math.round(us / (ROUNDS * N));
+    console.log(`CPU per item over ${ROUNDS} sequential batches of ${N}`);
+    for (const [what, t] of [
+      ['click', clickCpu],
+      ['conversion', convCpu],
+    ] as const) {
+      console.log(
+        `  ${what.padEnd(10)} : this process ${per(t.app)} µs, PostgreSQL ${per(t.own)} µs in this database's backends (${per(t.pg)} µs all postgres processes)`,
+      );
+    }
   } finally {
     await app.close();
     await database.drop();

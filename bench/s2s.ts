@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { benchDatabase, benchFlavorOf, countStatements } from './bench-database.js';
+import { databaseOf, postgresCpuSeconds } from './cpu.js';
 
 const CLICKS = 200_000;
 const CONNECTIONS = 64;
@@ -150,10 +151,14 @@ async function main(): Promise<void> {
       clicks: 0,
     });
     const statements = countStatements(db);
+    const cpu0 = process.cpuUsage();
+    const pg0 = postgresCpuSeconds(databaseOf(database.env));
     const s2s = await drive({ url: base, seconds, postback: true, clicks: CLICKS });
     await server.close();
     // Requests cut off at the deadline may still be queued for writing; count after they are booked.
     await app.conversionWriter.close();
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu = postgresCpuSeconds(databaseOf(database.env)) - pg0;
     const statementCount = statements.count;
 
     const conversions = Number((await db('conversions').count({ n: '*' }).first())?.n ?? 0);
@@ -178,6 +183,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `  write batches ${f(batchCount)}, mean ${(batchSum / Math.max(1, batchCount)).toFixed(1)} conversions each`,
+    );
+    const booked = Math.max(1, batchSum);
+    console.log(
+      `  CPU per conversion: server process ${f((cpu.user + cpu.system) / booked)} µs` +
+        (database.label === 'SQLite' ? '' : `, PostgreSQL ${f((pgCpu * 1e6) / booked)} µs (this database's backends)`),
     );
     if (database.label !== 'SQLite') {
       console.log(

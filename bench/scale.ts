@@ -8,6 +8,8 @@
  * CPU per click and per conversion (from /proc), conversion-to-delivery p50/p99/max, duplicates and missing.
  * Then the same drive against one all-in-one `start` process on SQLite, in the same run. `--fault` SIGKILLs
  * worker 1 and the last api process during the conversions. Bounded in time; shared machine: figures are noisy.
+ * `--profile DIR` writes a CPU profile of every role process into DIR (open them in Chrome's DevTools), and
+ * `--no-sqlite` skips the all-in-one run (for profiling the split roles alone).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +22,7 @@ import knexFactory from 'knex';
 import { Agent, request } from 'undici';
 
 const argv = process.argv.slice(2);
-const nums = argv.filter((a, i) => /^\d+$/.test(a) && !['--api', '--worker'].includes(argv[i - 1] ?? ''));
+const nums = argv.filter((a, i) => /^\d+$/.test(a) && !['--api', '--worker', '--profile'].includes(argv[i - 1] ?? ''));
 const CLICKS = Number(nums[0] ?? 20_000);
 const CONVERSIONS = Number(nums[1] ?? 10_000);
 const flag = (name: string, def: number) => {
@@ -30,6 +32,8 @@ const flag = (name: string, def: number) => {
 const API = flag('--api', 2);
 const WORKERS = flag('--worker', 2);
 const FAULT = argv.includes('--fault');
+const PROFILE = argv.includes('--profile') ? path.resolve(argv[argv.indexOf('--profile') + 1] ?? '.') : '';
+const SQLITE = !argv.includes('--no-sqlite');
 const CONCURRENCY = 64;
 const PG_ADMIN = 'postgres://partnerdesk_test:partnerdesk_test@127.0.0.1:5432/postgres';
 const TICK = 100; // USER_HZ: /proc times are in clock ticks
@@ -90,7 +94,8 @@ async function waitHealthy(port: number, ms = 60_000): Promise<void> {
 
 /** A role as its own process, through tsx directly so the pid is the process doing the work. */
 function role(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), name], {
+  const profile = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve('src/cli/main.ts'), name], {
     env: { ...process.env, LOG_LEVEL: 'error', SEED_DEMO: 'false', POSTBACK_ALLOW_PRIVATE_NETWORKS: 'true', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -260,7 +265,8 @@ async function drive(
     return fig;
   } finally {
     for (const p of procs) p.proc.kill('SIGTERM');
-    await sleep(1500);
+    // A profile is written as the process exits: give the roles time to close gracefully.
+    await sleep(PROFILE ? 5000 : 1500);
     for (const p of procs) p.proc.kill('SIGKILL');
   }
 }
@@ -363,13 +369,15 @@ async function main() {
       rx,
     );
     const sqliteEnv = { DATA_DIR: dirs[1] as string, REDIS_URL: `redis://127.0.0.1:${redisPort}/1` };
-    await drive(
-      'all-in-one `start` on SQLite (same run)',
-      sqliteEnv,
-      () => seed(sqliteEnv, rx),
-      { api: 1, worker: 0, allInOne: true },
-      rx,
-    );
+    if (SQLITE) {
+      await drive(
+        'all-in-one `start` on SQLite (same run)',
+        sqliteEnv,
+        () => seed(sqliteEnv, rx),
+        { api: 1, worker: 0, allInOne: true },
+        rx,
+      );
+    }
     console.log('\n(shared 2-core machine: the figures are noisy; compare within a run)');
   } finally {
     rx.close();

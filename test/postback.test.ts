@@ -111,6 +111,21 @@ describe.each(DB_FLAVORS)('S2S /postback on %s', (flavor) => {
     expect(missing.body.error.field).toBe('clickid');
   });
 
+  it('looks up a clickid with quotes, commas and backslashes as the exact text sent', async () => {
+    // On PostgreSQL the batch's click ids travel as one JSON array in the look-up statement.
+    const odd = `a","b\\c',d`;
+    const unknown = await postback(`clickid=${encodeURIComponent(odd)}&sum=1`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain(`"${odd}"`);
+    const c = await click();
+    const [oddAgain, real] = await Promise.all([
+      postback(`clickid=${encodeURIComponent(odd)}&sum=1&txid=x`),
+      postback(`clickid=${c}&sum=1&txid=odd`),
+    ]);
+    expect(oddAgain.status).toBe(404);
+    expect(real.status).toBe(200);
+  });
+
   it('matches the type case-insensitively and stores the canonical spelling', async () => {
     const c = await click();
     const res = await postback(`clickid=${c}&type=DEPOSIT`);
@@ -180,6 +195,31 @@ describe.each(DB_FLAVORS)('S2S /postback on %s', (flavor) => {
     const rows = await conversionsOf(c);
     expect(rows).toHaveLength(1);
     expect(await countRows(ctx.app.db, 'ledger_entries', { conversion_id: rows[0].id })).toBe(1);
+  });
+
+  it('answers a resent conversion as a duplicate beside new ones in the same batch, booking only the new', async () => {
+    // On PostgreSQL the batch is first tried as one statement, which the existing key refuses as a whole;
+    // it is then booked the careful way. Either way: the old one answered with its id, the new ones created.
+    const p = await makePartner(ctx.app.db);
+    await grantAccess(ctx.app.db, p, campaignId);
+    const mk = () => makeClick(ctx.app.db, p, campaignId);
+    const [c1, c2, c3] = [await mk(), await mk(), await mk()];
+    const first = await recordConversionBatch(ctx.app, [
+      parseConversionRequest({ clickid: c1, txid: 'r', sum: '5' }, Date.now()),
+    ]);
+    const original = first[0]?.kind === 'created' ? first[0].conversionId : -1;
+    const again = await recordConversionBatch(
+      ctx.app,
+      [c2, c1, c3].map((c) => parseConversionRequest({ clickid: c, txid: 'r', sum: '5' }, Date.now())),
+    );
+    expect(again[1]).toEqual({ kind: 'duplicate', conversionId: original });
+    expect(again.filter((o) => o.kind === 'created')).toHaveLength(2);
+    for (const c of [c1, c2, c3]) {
+      const rows = await conversionsOf(c);
+      expect(rows).toHaveLength(1);
+      expect(await countRows(ctx.app.db, 'ledger_entries', { conversion_id: rows[0].id })).toBe(1);
+    }
+    expect((await rollupTotals(ctx.app.db, p)).conv_total).toBe(3);
   });
 
   it('keeps the rollups equal to the conversions it recorded', async () => {

@@ -98,6 +98,38 @@ async function insertChunked(q: Q, table: string, rows: readonly Row[], opts: In
   return out;
 }
 
+/**
+ * PostgreSQL: a multi-row INSERT as SQL text with `?` placeholders (knex raw style) and its bindings, to be
+ * run as part of a bigger statement (a data-modifying WITH clause). Columns are the first row's; a value
+ * that is undefined is written as DEFAULT, as knex's insert builder does on PostgreSQL.
+ */
+export function insertStatement(
+  table: string,
+  rows: readonly object[],
+  opts: Pick<InsertOptions, 'ignoreConflictOn'> = {},
+): { sql: string; bindings: unknown[] } {
+  const records = rows as readonly Row[];
+  const columns = Object.keys(records[0] ?? {});
+  const bindings: unknown[] = [];
+  const values: string[] = [];
+  for (const r of records) {
+    let tuple = '(';
+    for (let i = 0; i < columns.length; i++) {
+      const v = r[columns[i] as string];
+      if (i > 0) tuple += ',';
+      if (v === undefined) tuple += 'DEFAULT';
+      else {
+        tuple += '?';
+        bindings.push(v);
+      }
+    }
+    values.push(`${tuple})`);
+  }
+  let sql = `insert into ${quote(table)} (${columns.map(quote).join(',')}) values ${values.join(',')}`;
+  if (opts.ignoreConflictOn) sql += ` on conflict (${opts.ignoreConflictOn.map(quote).join(',')}) do nothing`;
+  return { sql, bindings };
+}
+
 function sameColumns(columns: readonly string[], row: Row): boolean {
   let n = 0;
   for (const k in row) {

@@ -252,12 +252,31 @@ const DELTA_ROW = `(${DELTA_COLUMNS.map(() => '?').join(',')})`;
 /** One multi-row INSERT (no conflict target: nothing shared is locked), written by hand like insertClicks. */
 async function appendDeltaRows(trx: Knex | Knex.Transaction, rows: RollupRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const bindings: (string | number)[] = [];
-    for (const r of chunk) for (const c of DELTA_COLUMNS) bindings.push(r[c] ?? 0);
-    const values = Array<string>(chunk.length).fill(DELTA_ROW).join(',');
-    await trx.raw(`insert into rollup_deltas (${DELTA_COLUMNS.join(',')}) values ${values}`, bindings);
+    const { sql, bindings } = deltaRowsInsert(rows.slice(i, i + CHUNK));
+    await trx.raw(sql, bindings);
   }
+}
+
+/** The INSERT of up to CHUNK rollup_deltas rows, with its bindings (`?` placeholders, knex raw style). */
+function deltaRowsInsert(rows: RollupRow[]): { sql: string; bindings: (string | number)[] } {
+  const bindings: (string | number)[] = [];
+  for (const r of rows) for (const c of DELTA_COLUMNS) bindings.push(r[c] ?? 0);
+  const values = Array<string>(rows.length).fill(DELTA_ROW).join(',');
+  return { sql: `insert into rollup_deltas (${DELTA_COLUMNS.join(',')}) values ${values}`, bindings };
+}
+
+/**
+ * PostgreSQL: the rollup_deltas INSERT of `deltas` (pre-summed per key), to be sent as part of a bigger
+ * statement (a data-modifying WITH clause), or null when they fit no single statement (or there are none).
+ * A batch written as one statement needs no BEGIN and COMMIT: PostgreSQL runs any single statement
+ * atomically, so the facts and their deltas still commit together, in one round trip instead of four.
+ */
+export function rollupDeltasStatement(
+  deltas: readonly RollupDelta[],
+): { sql: string; bindings: (string | number)[] } | null {
+  if (deltas.length === 0) return null;
+  const rows = sumByHourlyKey(deltas);
+  return rows.length <= CHUNK ? deltaRowsInsert(rows) : null;
 }
 
 /** Rows per statement: 17 columns each, well under SQLite's 32766 bound variables. */

@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db/knex.js';
-import { findOverdue, findUndispatched, lockUndispatched, markQueued } from '../db/repositories/deliveries.js';
+import { claimUndispatchedRows, findOverdue, findUndispatched, markQueued } from '../db/repositories/deliveries.js';
 
 /**
  * How a page of outbox rows is handed to BullMQ so that any number of worker processes can dispatch at once.
  *
- * PostgreSQL: one transaction locks the page (FOR UPDATE SKIP LOCKED, id order), enqueues it and marks it
- * queued. Another dispatcher skips the locked rows and takes the next ones, so no row is enqueued by two; a
- * crash before COMMIT releases the rows still unqueued and the next pass (of any process) takes them at once,
- * with no wait for the reconciler. The worker that picks a job up before the COMMIT reads the row (MVCC does
+ * PostgreSQL: one transaction locks and marks the page queued (one statement: FOR UPDATE SKIP LOCKED, id
+ * order), enqueues it and commits. Another dispatcher skips the locked rows and takes the next ones, so no
+ * row is enqueued by two; a crash before COMMIT rolls the marks back and releases the rows, and the next pass
+ * (of any process) takes them at once, with no wait for the reconciler. The worker that picks a job up before the COMMIT reads the row (MVCC does
  * not block reads) and at worst waits a moment for the lock when it writes the outcome.
  *
  * SQLite has a single writer (one process): read, enqueue, mark, without holding its write lock over Redis.
@@ -27,11 +27,9 @@ export async function claimUndispatched(
     return ids;
   }
   return db.transaction(async (trx) => {
-    const ids = await lockUndispatched(trx, opts.limit);
-    if (ids.length > 0) {
-      await enqueue(ids);
-      await markQueued(trx, ids, opts.now);
-    }
+    const ids = await claimUndispatchedRows(trx, opts.limit, opts.now);
+    // A failed hand-over throws: the rollback takes the queued stamps back and the next pass retries.
+    if (ids.length > 0) await enqueue(ids);
     return ids;
   });
 }

@@ -2,13 +2,16 @@ import type { Knex } from 'knex';
 import { isSqlite } from '../db/knex.js';
 import {
   type AttemptRow,
-  applyDeliveryUpdates,
   type DeliveryForSend,
-  type DeliveryUpdate,
   insertAttempts,
   loadDeliveriesForSend,
   markDeadWithoutAttempt,
 } from '../db/repositories/deliveries.js';
+import {
+  applyDeliveryUpdates,
+  type DeliveryUpdate,
+  writeAttemptOutcomes,
+} from '../db/repositories/delivery-outcomes.js';
 import { insertPartnerEvents, type PartnerEvent } from '../db/repositories/partner-events.js';
 import { disablePostbackRow } from '../db/repositories/postbacks.js';
 import { createGroupCommit, type GroupCommit } from '../infra/group-commit.js';
@@ -45,6 +48,12 @@ export function createRelayStore(
   const loader = createBatchLoader((ids: number[]) => loadDeliveriesForSend(deps.db, ids));
   const writer = createGroupCommit<RelayWrite>(
     async (items) => {
+      // The usual batch (attempts and their outcomes, nothing else): one statement on PostgreSQL.
+      if (items.every((it) => it.kind === 'attempt' && !it.disable)) {
+        const attempts = items.map((it) => (it as Extract<RelayWrite, { kind: 'attempt' }>).attempt);
+        const updates = items.map((it) => (it as Extract<RelayWrite, { kind: 'attempt' }>).update);
+        if (await writeAttemptOutcomes(deps.db, attempts, updates)) return undefined;
+      }
       const events: PartnerEvent[] = [];
       await deps.db.transaction(async (trx) => {
         const attempts: AttemptRow[] = [];

@@ -33,6 +33,17 @@ export async function applyConversionChanges(
   now: number,
   outbox: OutboxOptions = {},
 ): Promise<void> {
+  const { entries, deltas, events } = planConversionChanges(changes, now);
+  await appendLedgerEntries(trx, entries);
+  await applyRollupDeltas(trx, deltas);
+  await onConversionEvents(trx, events, outbox);
+}
+
+/** What booking `changes` writes: ledger entries, rollup deltas and conversion events (the outbox's input). */
+export function planConversionChanges(
+  changes: ConversionChange[],
+  now: number,
+): { entries: LedgerEntryRow[]; deltas: RollupDelta[]; events: ConversionEvent[] } {
   const entries: LedgerEntryRow[] = [];
   const deltas: RollupDelta[] = [];
   const events: ConversionEvent[] = [];
@@ -82,7 +93,5 @@ export async function applyConversionChanges(
       at: now,
     });
   }
-  await appendLedgerEntries(trx, entries);
-  await applyRollupDeltas(trx, deltas);
-  await onConversionEvents(trx, events, outbox);
+  return { entries, deltas, events };
 }

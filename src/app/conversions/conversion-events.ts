@@ -66,8 +66,20 @@ async function queueDeliveries(
   { postbacks, signals }: OutboxOptions,
 ): Promise<void> {
   const rules = postbacks ?? (await findEnabledRules(trx, [...new Set(events.map((e) => e.partnerId))]));
-  if (rules.length === 0) return;
+  const rows = deliveryRows(events, rules);
+  if (rows.length === 0) return;
+  await insertDeliveries(trx, rows);
+  // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
+  trx.executionPromise.then(
+    () => signals?.outbox.notify(),
+    () => {},
+  );
+}
+
+/** The outbox rows for events: one delivery per postback that wants the event (domain/postback-rules.ts). */
+export function deliveryRows(events: ConversionEvent[], rules: Postback[]): NewDelivery[] {
   const rows: NewDelivery[] = [];
+  if (rules.length === 0) return rows;
   for (const e of events) {
     const matches = matchPostbacks(rules, {
       partnerId: e.partnerId,
@@ -93,11 +105,5 @@ async function queueDeliveries(
       });
     }
   }
-  if (rows.length === 0) return;
-  await insertDeliveries(trx, rows);
-  // After commit only: a rollback must not wake anyone, and an early wake-up would find nothing anyway.
-  trx.executionPromise.then(
-    () => signals?.outbox.notify(),
-    () => {},
-  );
+  return rows;
 }

@@ -25,7 +25,11 @@ export const createChatOptInCache = (now: () => number): ChatOptInCache => ({
   now,
 });
 
-async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: ChatOptInCache): Promise<Set<number>> {
+async function optedIn(
+  q: Knex | Knex.Transaction,
+  partnerIds: number[],
+  optIns?: ChatOptInCache,
+): Promise<Set<number>> {
   // Without a cache (use cases called with hand-built deps) every partner is asked for.
   const cache = optIns?.entries ?? new LRUCache<number, { on: boolean; until: number }>({ max: 100_000 });
   const now = optIns?.now() ?? 0;
@@ -38,7 +42,7 @@ async function optedIn(trx: Knex.Transaction, partnerIds: number[], optIns?: Cha
     } else unknown.push(id);
   }
   if (unknown.length > 0) {
-    const found = await partnersWithChats(trx, unknown, true);
+    const found = await partnersWithChats(q, unknown, true);
     for (const id of unknown) {
       cache.set(id, { on: found.has(id), until: now + CACHE_MS });
       if (found.has(id)) on.add(id);
@@ -58,10 +62,26 @@ export async function queueConversionNotifications(
   events: ConversionEvent[],
   outbox: Pick<OutboxOptions, 'signals' | 'chatOptIns' | 'notePerEvent'> = {},
 ): Promise<void> {
+  const rows = await conversionNotifications(trx, events, outbox);
+  if (rows.length === 0) return;
+  await insertNotifications(trx, rows);
+  outbox.signals?.notifications.afterCommit(trx);
+}
+
+/**
+ * The chat messages events make (none for partners without a chat that has notify on). `q` answers the
+ * opt-in question for partners the cache does not know: the transaction, or (one-statement conversion
+ * batches on PostgreSQL) the database before the write.
+ */
+export async function conversionNotifications(
+  q: Knex | Knex.Transaction,
+  events: ConversionEvent[],
+  outbox: Pick<OutboxOptions, 'chatOptIns' | 'notePerEvent'> = {},
+): Promise<NewNotification[]> {
   const relevant = events.filter((e) => e.kind === 'created' || e.before?.status !== e.after.status);
-  if (relevant.length === 0) return;
-  const on = await optedIn(trx, [...new Set(relevant.map((e) => e.partnerId))], outbox.chatOptIns);
-  if (on.size === 0) return;
+  if (relevant.length === 0) return [];
+  const on = await optedIn(q, [...new Set(relevant.map((e) => e.partnerId))], outbox.chatOptIns);
+  if (on.size === 0) return [];
   const byPartner: [number, ConversionEvent[]][] = [];
   if (outbox.notePerEvent) {
     for (const e of relevant) if (on.has(e.partnerId)) byPartner.push([e.partnerId, [e]]);
@@ -94,6 +114,5 @@ export async function queueConversionNotifications(
       at: (list[0] as ConversionEvent).at, // a partner is listed only with at least one event
     });
   }
-  await insertNotifications(trx, rows);
-  outbox.signals?.notifications.afterCommit(trx);
+  return rows;
 }

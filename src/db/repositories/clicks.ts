@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { applyRollupDeltas, type RollupDelta } from '../rollups.js';
+import { combineStatements, type Statement } from '../one-statement.js';
+import { applyRollupDeltas, type RollupDelta, rollupDeltasStatement } from '../rollups.js';
 
 /** A click as stored; every string already fits its column (see record-click.ts). */
 export interface NewClick {
@@ -61,6 +62,20 @@ export async function insertClicks(trx: Knex | Knex.Transaction, rows: readonly 
     await trx.raw(insertSql(chunk.length), bindings);
   }
   await applyRollupDeltas(trx, rows.map(clickDelta));
+}
+
+/**
+ * PostgreSQL: a batch of clicks and their rollup deltas as ONE statement (the deltas' INSERT in a WITH
+ * clause), which PostgreSQL runs atomically without BEGIN and COMMIT, and outside any transaction of ours.
+ * Null when the batch does not fit one statement (the caller then uses insertClicks in a transaction).
+ */
+export function clickBatchStatement(rows: readonly NewClick[]): Statement | null {
+  if (rows.length === 0 || rows.length > CHUNK) return null;
+  const deltas = rollupDeltasStatement(rows.map(clickDelta));
+  if (!deltas) return null;
+  const bindings: unknown[] = [];
+  for (const r of rows) bindings.push(...clickValues(r));
+  return combineStatements([deltas, { sql: insertSql(rows.length), bindings }]);
 }
 
 /** A click's values in CLICK_COLUMNS order. */

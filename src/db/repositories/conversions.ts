@@ -57,7 +57,7 @@ export type NewConversionRow = Omit<ConversionRow, 'id'>;
 /** Rows per multi-row statement: far below SQLite's 32766 bound variables and PostgreSQL's 65535. */
 const CHUNK = 500;
 
-const CLICK_COLUMNS = [
+export const CLICK_COLUMNS = [
   'id',
   'click_id',
   'campaign_id',
@@ -138,23 +138,26 @@ export async function findClicksWithTerms(q: Q, clickIds: string[]): Promise<Con
       .leftJoin('campaigns', 'campaigns.id', 'clicks.campaign_id')
       .leftJoin('partners', 'partners.id', 'clicks.partner_id')
       .whereIn('clicks.click_id', clickIds.slice(i, i + CHUNK));
-    for (const r of rows) {
-      out.clicks.set(String(r.click_id), toClick(r));
-      if (r.terms_campaign_id != null) {
-        const id = Number(r.terms_campaign_id);
-        if (!out.campaigns.has(id)) out.campaigns.set(id, { id, currency: r.terms_currency, rules: [] });
-      }
-      if (r.terms_partner_id != null) {
-        const id = Number(r.terms_partner_id);
-        out.partners.set(id, {
-          partnerId: id,
-          referrerId: r.terms_referrer_id == null ? null : Number(r.terms_referrer_id),
-          rateBp: r.terms_referral_rate_bp == null ? null : Number(r.terms_referral_rate_bp),
-        });
-      }
-    }
+    for (const r of rows) addClickWithTerms(out, r);
   }
   return out;
+}
+
+/** One row of clicks joined to its campaign's currency and its partner's referral terms (terms_* columns). */
+export function addClickWithTerms(out: ConversionContext, r: Record<string, unknown>): void {
+  out.clicks.set(String(r['click_id']), toClick(r));
+  if (r['terms_campaign_id'] != null) {
+    const id = Number(r['terms_campaign_id']);
+    if (!out.campaigns.has(id)) out.campaigns.set(id, { id, currency: String(r['terms_currency']), rules: [] });
+  }
+  if (r['terms_partner_id'] != null) {
+    const id = Number(r['terms_partner_id']);
+    out.partners.set(id, {
+      partnerId: id,
+      referrerId: r['terms_referrer_id'] == null ? null : Number(r['terms_referrer_id']),
+      rateBp: r['terms_referral_rate_bp'] == null ? null : Number(r['terms_referral_rate_bp']),
+    });
+  }
 }
 
 /** Fills the payout rules of campaigns (ordered by id, so the first is the default type). */
@@ -163,17 +166,20 @@ export async function addPayoutRules(q: Q, campaigns: Map<number, CampaignTerms>
   const rules = await q('campaign_payouts')
     .whereIn('campaign_id', [...campaigns.keys()])
     .orderBy('id');
-  for (const r of rules) {
-    campaigns.get(Number(r.campaign_id))?.rules.push({
-      id: Number(r.id),
-      conversionType: r.conversion_type,
-      typeKey: r.type_key,
-      kind: r.kind === 'revshare' ? 'revshare' : 'fixed',
-      amount: Number(r.amount),
-      percentBp: Number(r.percent_bp),
-      defaultRevenue: Number(r.default_revenue),
-    });
-  }
+  for (const r of rules) addPayoutRule(campaigns, r);
+}
+
+/** One campaign_payouts row into its campaign's rules (rows come ordered by id). */
+export function addPayoutRule(campaigns: Map<number, CampaignTerms>, r: Record<string, unknown>): void {
+  campaigns.get(Number(r['campaign_id']))?.rules.push({
+    id: Number(r['id']),
+    conversionType: String(r['conversion_type']),
+    typeKey: String(r['type_key']),
+    kind: r['kind'] === 'revshare' ? 'revshare' : 'fixed',
+    amount: Number(r['amount']),
+    percentBp: Number(r['percent_bp']),
+    defaultRevenue: Number(r['default_revenue']),
+  });
 }
 
 export async function findReferralTerms(q: Q, partnerIds: number[]): Promise<Map<number, ReferralTerms>> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertRows, runEachOnSqlite } from '../insert-rows.js';
+import { insertRows } from '../insert-rows.js';
 
 type Q = Knex | Knex.Transaction;
 
@@ -53,21 +53,21 @@ export async function findUndispatched(q: Q, limit: number): Promise<number[]> {
 }
 
 /**
- * PostgreSQL: the dispatcher's page, row-locked for the caller's transaction. SKIP LOCKED lets any number of
- * dispatchers (one per worker process) take disjoint pages at once instead of reading the same rows; the
- * locks are taken in id order, the order every other multi-row update of this table uses, so they cannot
- * deadlock with one.
+ * PostgreSQL: the dispatcher's page, row-locked for the caller's transaction and stamped queued_at = now in
+ * the same statement (the caller enqueues, then commits; a rollback un-stamps them). SKIP LOCKED lets any
+ * number of dispatchers (one per worker process) take disjoint pages at once instead of reading the same
+ * rows; the locks are taken in id order, the order every other multi-row update of this table uses, so they
+ * cannot deadlock with one. One statement where a locking SELECT and an UPDATE took two. Ids ascending.
  */
-export async function lockUndispatched(trx: Knex.Transaction, limit: number): Promise<number[]> {
-  const rows = await trx('postback_deliveries')
-    .select('id')
-    .where('queued_at', 0)
-    .andWhere('state', 'pending')
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  return rows.map((r: { id: number }) => Number(r.id));
+export async function claimUndispatchedRows(trx: Knex.Transaction, limit: number, now: number): Promise<number[]> {
+  const res = await trx.raw(
+    `update postback_deliveries set queued_at = ? where id in (
+       select id from postback_deliveries where queued_at = 0 and state = 'pending'
+       order by id limit ? for update skip locked)
+     returning id`,
+    [now, limit],
+  );
+  return (res.rows as { id: string | number }[]).map((r) => Number(r.id)).sort((x, y) => x - y);
 }
 
 export async function markQueued(q: Q, ids: number[], now: number): Promise<void> {
@@ -247,63 +247,6 @@ export interface AttemptRow {
 
 export async function insertAttempts(q: Q, rows: AttemptRow[]): Promise<void> {
   await insertRows(q, 'postback_attempts', rows, { chunk: CHUNK });
-}
-
-export interface DeliveryUpdate {
-  id: number;
-  state: DeliveryState;
-  nextAttemptAt: number | null;
-  lastStatus: number | null;
-  lastErrorClass: string | null;
-  at: number;
-}
-
-/**
- * Applies attempt outcomes. Successes (the common case at volume) are one UPDATE ... FROM (VALUES ...) per
- * 500 rows on PostgreSQL, each row keeping its own status and attempt time; grouping by (status, time)
- * instead gave ~20 rows per statement because times differ by the millisecond. On the SQLite writer they are
- * one prepared single-row UPDATE run per row (see insert-rows.ts). Retries and failures are one statement each
- * inside the caller's transaction. CASTs: PostgreSQL would otherwise type the VALUES parameters as text.
- */
-export async function applyDeliveryUpdates(q: Q, unordered: DeliveryUpdate[]): Promise<void> {
-  // Row locks in id order, like the dispatcher's page: two writers that share rows wait instead of deadlocking.
-  const updates = [...unordered].sort((a, b) => a.id - b.id);
-  const delivered = updates.filter((u) => u.state === 'delivered');
-  // Failures differ row by row (next attempt, status, error); they are few next to the deliveries.
-  for (const u of updates) {
-    if (u.state === 'delivered') continue;
-    await q('postback_deliveries')
-      .where({ id: u.id })
-      .update({
-        state: u.state,
-        attempts: q.raw('attempts + 1'),
-        ...(u.nextAttemptAt !== null ? { next_attempt_at: u.nextAttemptAt } : {}),
-        last_status: u.lastStatus,
-        last_error_class: u.lastErrorClass,
-        last_attempt_at: u.at,
-        updated_at: u.at,
-      });
-  }
-  if (
-    await runEachOnSqlite(
-      q,
-      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = ?,
-         last_error_class = NULL, last_attempt_at = ?, delivered_at = ?, updated_at = ? WHERE id = ?`,
-      delivered.map((u) => [u.lastStatus, u.at, u.at, u.at, u.id]),
-    )
-  ) {
-    return;
-  }
-  for (let i = 0; i < delivered.length; i += 500) {
-    const part = delivered.slice(i, i + 500);
-    const values = part.map(() => '(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT))').join(', ');
-    await q.raw(
-      `UPDATE postback_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = v.column2,
-         last_error_class = NULL, last_attempt_at = v.column3, delivered_at = v.column3, updated_at = v.column3
-       FROM (VALUES ${values}) AS v WHERE postback_deliveries.id = v.column1`,
-      part.flatMap((u) => [u.id, u.lastStatus, u.at]),
-    );
-  }
 }
 
 /** A delivery that will not be attempted (its postback was disabled): dead, kept for replay. */

@@ -39,21 +39,19 @@ export interface ChatTarget {
 
 export async function insertNotifications(q: Q, rows: NewNotification[]): Promise<void> {
   if (rows.length === 0) return;
-  await q('notifications')
-    .insert(
-      rows.map((r) => ({
-        partner_id: r.partnerId,
-        kind: r.kind,
-        payload: JSON.stringify(r.payload),
-        dedupe_key: r.dedupeKey ?? null,
-        state: 'pending',
-        next_attempt_at: r.at,
-        created_at: r.at,
-      })),
-    )
-    .onConflict('dedupe_key')
-    .ignore();
+  await q('notifications').insert(rows.map(notificationRow)).onConflict('dedupe_key').ignore();
 }
+
+/** A notification as its table row (also written by the one-statement conversion batch on PostgreSQL). */
+export const notificationRow = (r: NewNotification) => ({
+  partner_id: r.partnerId,
+  kind: r.kind,
+  payload: JSON.stringify(r.payload),
+  dedupe_key: r.dedupeKey ?? null,
+  state: 'pending',
+  next_attempt_at: r.at,
+  created_at: r.at,
+});
 
 /** Which of these partners have a linked chat (with notify on, when notifyOnly). */
 export async function partnersWithChats(q: Q, partnerIds: number[], notifyOnly: boolean): Promise<Set<number>> {
