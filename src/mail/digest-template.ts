@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 import type { DigestView } from './digest-view.js';
+import { compileMjml } from './mjml-compile.js';
 
 /** templates/ at the repository root (two levels up from src/mail, also from a bundled dist/). */
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
@@ -28,17 +28,8 @@ export async function compileDigestTemplate(dir = TEMPLATES_DIR): Promise<Digest
   const started = performance.now();
   const file = path.join(dir, 'digest.mjml');
   const source = readFileSync(file, 'utf8');
-  const result = await mjml2html(source, {
-    validationLevel: 'strict',
-    filePath: file,
-    // MJML 5 ignores mj-include unless asked; includes are allowed from templates/ only.
-    ignoreIncludes: false,
-    includePath: dir,
-    keepComments: false,
-  });
-  if (result.errors.length > 0) {
-    throw new Error(`templates/digest.mjml: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
-  }
+  const result = await compileMjml({ source, file, includePath: dir });
+  if (result.errors.length > 0) throw new Error(`templates/digest.mjml: ${result.errors.join('; ')}`);
   const sources = [
     source,
     ...readdirSync(path.join(dir, 'partials')).map((f) => readFileSync(path.join(dir, 'partials', f), 'utf8')),
