@@ -92,19 +92,26 @@ export function formatMoney(minor: number, currency = 'USD'): string {
   return moneyFormatter(currency, exp).format(minor / 10 ** exp);
 }
 
+/** With `extra` more decimals than the currency has: an EPC is usually a fraction of a cent ("$0.4911"). */
+export function formatMoneyFine(minor: number, currency: string, extra: number): string {
+  const exp = currencyExponent(currency);
+  return moneyFormatter(currency, exp + extra).format(minor / 10 ** exp);
+}
+
 // Building an Intl.NumberFormat costs far more than using one; a report formats hundreds of amounts.
 // Currencies are a short list; the bound only guards against a flood of invented codes.
 const moneyFormatters = new LRUCache<string, Intl.NumberFormat>({ max: 500 });
-function moneyFormatter(currency: string, exp: number): Intl.NumberFormat {
-  let f = moneyFormatters.get(currency);
+function moneyFormatter(currency: string, digits: number): Intl.NumberFormat {
+  const key = `${currency}:${digits}`;
+  let f = moneyFormatters.get(key);
   if (!f) {
     f = new Intl.NumberFormat('en-US', {
       style: 'currency',
       currency,
-      minimumFractionDigits: exp,
-      maximumFractionDigits: exp,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
     });
-    moneyFormatters.set(currency, f);
+    moneyFormatters.set(key, f);
   }
   return f;
 }

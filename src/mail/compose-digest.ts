@@ -1,5 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { buildDigestMime } from './digest-mime.js';
+import { buildDigestMime, type DigestMailParts } from './digest-mime.js';
 
 /** Identifies one digest: the parts of its Message-ID. */
 export interface DigestKey {
@@ -20,16 +20,8 @@ export function digestMessageId(k: DigestKey, publicUrl: string): string {
   return `<digest.${k.partnerId}.${k.cadence}.${k.periodStart}${extra}@${host}>`;
 }
 
-export interface ComposeDigest {
-  from: string;
-  to: string;
-  replyTo: string | undefined;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
+export interface ComposeDigest extends DigestMailParts {
   unsubscribeUrl: string;
-  chart: { cid: string; png: Uint8Array } | null;
 }
 
 /**
@@ -38,21 +30,15 @@ export interface ComposeDigest {
  * beside the .eml; nodemailer sends `raw` as it is and ignores the rest.
  */
 export function composeDigest(c: ComposeDigest, date = new Date()): Mail.Options {
+  const { unsubscribeUrl, ...parts } = c;
   const built = buildDigestMime({
-    from: c.from,
-    to: c.to,
-    replyTo: c.replyTo,
-    subject: c.subject,
-    html: c.html,
-    text: c.text,
-    messageId: c.messageId,
+    ...parts,
     date,
     headers: [
-      ['List-Unsubscribe', `<${c.unsubscribeUrl}>`],
+      ['List-Unsubscribe', `<${unsubscribeUrl}>`],
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
       ['Auto-Submitted', 'auto-generated'],
     ],
-    chart: c.chart,
   });
   return { envelope: built.envelope, raw: built.raw, messageId: c.messageId, html: c.html };
 }

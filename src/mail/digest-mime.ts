@@ -22,7 +22,8 @@ import * as qp from 'nodemailer/lib/qp';
  *       text/html (base64)
  *       image/png (base64, Content-ID, inline)
  */
-export interface DigestMime {
+/** What a digest mail says, whoever writes its headers (compose-digest.ts adds the unsubscribe URL). */
+export interface DigestMailParts {
   from: string;
   to: string;
   replyTo: string | undefined;
@@ -31,10 +32,13 @@ export interface DigestMime {
   text: string;
   /** With its angle brackets. */
   messageId: string;
+  chart: { cid: string; png: Uint8Array } | null;
+}
+
+export interface DigestMime extends DigestMailParts {
   date: Date;
   /** Extra headers, in order, values already plain ASCII (List-Unsubscribe and friends). */
   headers: [string, string][];
-  chart: { cid: string; png: Uint8Array } | null;
 }
 
 export interface BuiltMime {

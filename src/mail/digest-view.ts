@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { DigestData } from '../app/digests/gather-digest-data.js';
 import { type DigestCadence, periodLabel, previousName, weekdayName } from '../domain/digest-schedule.js';
-import { currencyExponent, formatMoney } from '../domain/money.js';
+import { currencyExponent, formatMoney, formatMoneyFine } from '../domain/money.js';
 import type { ReportMetrics } from '../domain/report-math.js';
 
 /**
@@ -101,29 +101,12 @@ const crOf = (m: ReportMetrics) => (m.clicks > 0 ? (m.conversions / m.clicks) * 
 
 /** EPC is usually a fraction of a cent: two more decimals than the currency has. */
 function formatMoneyFraction(minorPerClick: number, currency: string): string {
-  const exp = currencyExponent(currency);
-  const value = minorPerClick / 10 ** exp;
   try {
-    return fractionFormat(currency, exp).format(value);
+    return formatMoneyFine(minorPerClick, currency, 2);
   } catch {
-    return `${value.toFixed(exp + 2)} ${currency}`;
+    const exp = currencyExponent(currency);
+    return `${(minorPerClick / 10 ** exp).toFixed(exp + 2)} ${currency}`;
   }
-}
-
-// Built once per currency: a NumberFormat costs ~0.1 ms to construct, several per digest (bench:digest --profile).
-const fractionFormats = new LRUCache<string, Intl.NumberFormat>({ max: 500 });
-function fractionFormat(currency: string, exp: number): Intl.NumberFormat {
-  let f = fractionFormats.get(currency);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: exp + 2,
-      maximumFractionDigits: exp + 2,
-    });
-    fractionFormats.set(currency, f);
-  }
-  return f;
 }
 
 function rowView(

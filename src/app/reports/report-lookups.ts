@@ -20,43 +20,53 @@ export function reportLookups(partner?: { id: number; currency: string }): Repor
 
 type NameTable = 'campaigns' | 'landings' | 'partners';
 
-/** namesById through the memo: only ids not asked for before are read. */
-export async function namesThrough(
+/** Answers for `keys` from `seen`, reading only the keys not asked for before (misses are remembered too). */
+async function through<K, V>(
+  seen: Map<string, V | undefined>,
+  keys: K[],
+  tag: (k: K) => string,
+  read: (missing: K[]) => Promise<Map<K, V>>,
+): Promise<Map<K, V>> {
+  const missing = keys.filter((k) => !seen.has(tag(k)));
+  if (missing.length > 0) {
+    const found = await read(missing);
+    for (const k of missing) seen.set(tag(k), found.get(k));
+  }
+  const out = new Map<K, V>();
+  for (const k of keys) {
+    const v = seen.get(tag(k));
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
+}
+
+/** namesById through the memo. */
+export function namesThrough(
   db: Knex,
   memo: ReportLookups | undefined,
   table: NameTable,
   ids: number[],
 ): Promise<Map<number, string>> {
   if (!memo) return namesById(db, table, ids);
-  const missing = ids.filter((id) => !memo.names.has(`${table}:${id}`));
-  if (missing.length > 0) {
-    const found = await namesById(db, table, missing);
-    for (const id of missing) memo.names.set(`${table}:${id}`, found.get(id));
-  }
-  const out = new Map<number, string>();
-  for (const id of ids) {
-    const name = memo.names.get(`${table}:${id}`);
-    if (name !== undefined) out.set(id, name);
-  }
-  return out;
+  return through(
+    memo.names,
+    ids,
+    (id) => `${table}:${id}`,
+    (missing) => namesById(db, table, missing),
+  );
 }
 
 /** typeNames through the memo. */
-export async function typeNamesThrough(
+export function typeNamesThrough(
   db: Knex,
   memo: ReportLookups | undefined,
   keys: string[],
 ): Promise<Map<string, string>> {
   if (!memo) return typeNames(db, keys);
-  const missing = keys.filter((k) => !memo.types.has(k));
-  if (missing.length > 0) {
-    const found = await typeNames(db, missing);
-    for (const k of missing) memo.types.set(k, found.get(k));
-  }
-  const out = new Map<string, string>();
-  for (const k of keys) {
-    const name = memo.types.get(k);
-    if (name !== undefined) out.set(k, name);
-  }
-  return out;
+  return through(
+    memo.types,
+    keys,
+    (k) => k,
+    (missing) => typeNames(db, missing),
+  );
 }
