@@ -149,6 +149,9 @@ describe.each(DB_FLAVORS)('conversions API on %s', (flavor) => {
       status: 'error',
       error: { code: 'conversion_not_found', field: 'txid' },
     });
+    expect(res.body.results[3].error.message).toBe(
+      `click "${clicks[0]}" has no conversion with txid "not-this-one"; check type and txid`,
+    );
     const bad = await update([{ conversion_id: 1, payout: '-5' }]);
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('[0].payout');

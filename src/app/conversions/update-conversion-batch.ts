@@ -148,10 +148,14 @@ function conversionNotFound(item: UpdateItem) {
   if (item.clickId === undefined) {
     return notFound('conversion_not_found', `no conversion with txid "${item.txid ?? ''}"`, 'txid');
   }
-  const txid = item.txid === undefined ? '' : ` and txid "${item.txid}"`;
+  // Without a type the campaign's default one was looked for: say only what the caller gave.
+  const named = [
+    ...(item.type === undefined ? [] : [`of type "${item.type}"`]),
+    ...(item.txid === undefined ? [] : [`with txid "${item.txid}"`]),
+  ];
   return notFound(
     'conversion_not_found',
-    `click "${item.clickId}" has no conversion of type "${item.type ?? ''}"${txid}; check type and txid`,
+    `click "${item.clickId}" has no conversion${named.length ? ` ${named.join(' ')}` : ''}; check type and txid`,
     item.txid === undefined ? 'type' : 'txid',
   );
 }
